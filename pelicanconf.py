@@ -1,0 +1,73 @@
+"""Development settings: the complete configuration of the site (publishconf.py adds production only)."""
+
+import os
+import sys
+
+# Plugins import each other as top-level packages (browse uses replies.model).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
+
+AUTHOR = "湖南省商务厅"
+SITENAME = "建议提案办理"
+SITE_OWNER = "湖南省商务厅"
+SITEURL = ""
+RELATIVE_URLS = False
+
+PATH = "content"
+THEME = os.path.join(os.path.dirname(os.path.abspath(__file__)), "theme")
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-CN"
+DEFAULT_DATE_FORMAT = "%Y年%-m月%-d日"
+
+PLUGIN_PATHS = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins")]
+PLUGINS = ["replies", "browse"]
+REPLIES = {"path": "replies"}
+
+# Sample content is demonstration data: every page says so until this is switched off.
+DEMO_BANNER = True
+
+ARTICLE_PATHS = ["replies"]
+PAGE_PATHS = ["pages"]
+# Attachments are copied by the replies plugin, only for public replies; nothing else is static.
+STATIC_PATHS = []
+
+ARTICLE_URL = "{year}/{slug}/"
+ARTICLE_SAVE_AS = "{year}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "categories/{slug}/"
+CATEGORY_SAVE_AS = "categories/{slug}/index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = "categories/index.html"
+INDEX_SAVE_AS = "index.html"
+DIRECT_TEMPLATES = ["index", "categories"]
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+DEFAULT_PAGINATION = 20
+
+# Page types this site does not use are switched off rather than left unstyled.
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+# A reply with a publish_date in the future stays unpublished until that day.
+WITH_FUTURE_DATES = False
+
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html5",
+}

@@ -1,0 +1,50 @@
+"""Writes the deputy pages and the deputy index, and links each reply to its neighbours."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pelican.generators import Generator
+
+from . import deputies as deputies_module
+
+DEFAULTS = {
+    "deputy_url": "deputies/{slug}/",
+    "deputy_save_as": "deputies/{slug}/index.html",
+    "deputies_url": "deputies/",
+    "deputies_save_as": "deputies/index.html",
+    "related_limit": 5,  # how many other replies of the same deputy / category a reply page lists
+}
+
+
+def options(settings) -> dict:
+    given = settings.get("BROWSE", {}) or {}
+    unknown = set(given) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"Unknown BROWSE setting(s): {', '.join(sorted(unknown))}; known: {', '.join(DEFAULTS)}")
+    return {**DEFAULTS, **given}
+
+
+class BrowseGenerator(Generator):
+    def generate_context(self):
+        self.options = options(self.settings)
+        articles = [a for a in self.context.get("articles", []) if hasattr(a, "reply")]
+        self.deputies = deputies_module.build(
+            articles, self.options["deputy_url"], self.options["deputy_save_as"])
+        limit = self.options["related_limit"]
+        by_category = defaultdict(list)
+        for article in articles:  # newest first, as Pelican sorted them
+            by_category[article.category].append(article)
+        for article in articles:
+            article.related_deputy = [a for a in article.lead_deputy.articles if a is not article][:limit]
+            article.related_category = [a for a in by_category[article.category] if a is not article][:limit]
+        self.context["deputies"] = self.deputies
+        self.context["DEPUTIES_URL"] = self.options["deputies_url"]
+
+    def generate_output(self, writer):
+        template = self.get_template("deputy")
+        for deputy in self.deputies:
+            writer.write_file(deputy.save_as, template, self.context, deputy=deputy,
+                              articles=deputy.articles, url=deputy.url, relative_urls=self.settings["RELATIVE_URLS"])
+        writer.write_file(self.options["deputies_save_as"], self.get_template("deputies"), self.context,
+                          url=self.options["deputies_url"], relative_urls=self.settings["RELATIVE_URLS"])

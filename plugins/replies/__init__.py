@@ -1,0 +1,35 @@
+"""Replies: the reply format, its validation, its reader, and what a withheld reply may not leave behind.
+
+Signals:
+- get_generators: load and validate every reply before Pelican cleans or writes anything; an invalid
+  content folder stops the build with the full list of problems.  Adds the attachment generator.
+- readers_init: read .md files with YAML front-matter (replies come from the validated store).
+- generator_init: give templates the schema (Chinese labels, enumerations) and the cn_date filter.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from . import registry, store, templating
+from .attachments import AttachmentGenerator
+from .reader import YamlMarkdownReader
+
+
+def load_store(pelican):
+    settings = pelican.settings
+    loaded = store.load(settings["PATH"], registry.options(settings)["path"])
+    loaded.raise_for_problems()
+    registry.remember(settings, loaded)
+    return AttachmentGenerator
+
+
+def add_reader(readers):
+    for extension in YamlMarkdownReader.file_extensions:
+        readers.reader_classes[extension] = YamlMarkdownReader
+
+
+def register():
+    signals.get_generators.connect(load_store)
+    signals.readers_init.connect(add_reader)
+    signals.generator_init.connect(templating.add_to_environment)

@@ -1,0 +1,74 @@
+"""Pelican reader for Markdown files with YAML front-matter.
+
+Reply files are not parsed here: the store (store.py) has already read and validated every reply
+before the build started, so the reader only turns a stored record into Pelican content.  A reply that
+is not 主动公开 becomes a 'skip' stub, so Pelican writes nothing of it; a 摘要 reply publishes its
+summary and its letter is never rendered.  Other Markdown files (pages, class introductions) may use
+the same `---` front-matter, or Pelican's usual `Key: value` lines.
+"""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from markdown import Markdown
+from pelican.readers import MarkdownReader
+from pelican.utils import SafeDatetime
+
+from . import frontmatter, registry, sanitize
+
+
+class YamlMarkdownReader(MarkdownReader):
+    file_extensions = ["md", "markdown", "mkd", "mdown"]
+
+    def read(self, source_path):
+        reply = registry.reply_for(self.settings, source_path)
+        if reply is not None:
+            return self._read_reply(reply)
+        with open(source_path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+        if frontmatter.has_front_matter(text):
+            return self._read_front_matter(source_path, text)
+        return super().read(source_path)
+
+    def _markdown(self, text: str) -> str:
+        md = Markdown(**self.settings["MARKDOWN"])
+        return md.convert(sanitize.strip_raw_html(text))
+
+    def _read_reply(self, reply):
+        if not reply.is_public:
+            return "", {"status": "skip"}
+        text = reply.summary if reply.is_summary_only else reply.body
+        zone = ZoneInfo(self.settings.get("TIMEZONE") or "Asia/Shanghai")
+        day = reply.publish_date
+        metadata = {
+            "title": reply.title,
+            "date": SafeDatetime(day.year, day.month, day.day, tzinfo=zone),
+            "slug": reply.slug,
+            "year": str(reply.year),
+            "category": self.process_metadata("category", reply.category),
+            "template": "reply",
+            "reply": reply,
+        }
+        if reply.is_summary_only:
+            metadata["summary"] = self._markdown(reply.summary)
+        return self._markdown(text), metadata
+
+    def _read_front_matter(self, source_path, text):
+        try:
+            document = frontmatter.split(text)
+            metadata = {}
+            for entry in document.entries:
+                key = entry.key.lower()
+                value = frontmatter.construct(entry.node)
+                if isinstance(value, (datetime.date, int)) and key != "date":
+                    value = str(value)
+                if key == "summary":
+                    metadata[key] = self._markdown(str(value))
+                else:
+                    metadata[key] = self.process_metadata(key, value if key != "date" else str(value))
+        except (frontmatter.FrontMatterError, ValueError) as error:
+            line = getattr(error, "line", None)
+            raise ValueError(f"{source_path}:{line or 0}: {getattr(error, 'message', error)}") from None
+        return self._markdown(document.body), metadata

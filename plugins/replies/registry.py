@@ -1,0 +1,44 @@
+"""The loaded reply store of each build, looked up by the build's settings.
+
+Pelican hands plugins and readers only the settings dict, so the store of a build is kept here, keyed
+by the absolute content path, and replaced at the start of every run (autoreload included).
+"""
+
+from __future__ import annotations
+
+import os
+
+from .model import Reply
+from .store import Store
+
+DEFAULTS = {
+    "path": "replies",  # folder of the reply files, relative to the content folder (PATH)
+}
+
+_stores: dict[str, Store] = {}
+
+
+def options(settings) -> dict:
+    """The REPLIES settings dict with its defaults; unknown keys are an error."""
+    given = settings.get("REPLIES", {}) or {}
+    unknown = set(given) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"Unknown REPLIES setting(s): {', '.join(sorted(unknown))}; known: {', '.join(DEFAULTS)}")
+    return {**DEFAULTS, **given}
+
+
+def _key(settings) -> str:
+    return os.path.realpath(settings["PATH"])
+
+
+def remember(settings, store: Store) -> None:
+    _stores[_key(settings)] = store
+
+
+def store_for(settings) -> Store | None:
+    return _stores.get(_key(settings))
+
+
+def reply_for(settings, source_path) -> Reply | None:
+    store = store_for(settings)
+    return store.by_path(source_path) if store else None

@@ -1,0 +1,126 @@
+"""All replies of a content folder, loaded and validated together before anything is written."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Reply
+from .validate import Problem, parse_reply
+
+#: A reply file larger than this is not a letter; it is a pasted document or a mistake.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+class ContentError(SystemExit):
+    """The content is invalid; the message is the full report for staff.
+
+    A SystemExit, so that `pelican` prints the report as it is (no traceback) and exits with 1.
+    """
+
+    def __init__(self, problems: list[Problem], root=None):
+        self.problems = problems
+        super().__init__(report(problems, root))
+
+
+def report(problems: list[Problem], root=None) -> str:
+    """All problems, one a line, with paths relative to the working folder, then a summary line."""
+    files = len({p.source for p in problems})
+    lines = [str(p) if root is None else str(p.under(root)) for p in problems]
+    lines.append(f"共发现 {len(problems)} 个错误，涉及 {files} 个文件。内容有误，未生成任何网页。")
+    return "\n".join(lines)
+
+
+@dataclass
+class Store:
+    root: Path  # the content folder
+    replies: list[Reply] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def public(self) -> list[Reply]:
+        return [r for r in self.replies if r.is_public]
+
+    def by_path(self, path) -> Reply | None:
+        """The reply read from `path` (absolute or relative to the content folder)."""
+        if not hasattr(self, "_by_source"):
+            self._by_source = {r.source: r for r in self.replies}
+        try:
+            relative = Path(path).resolve().relative_to(self.root.resolve())
+        except ValueError:
+            return None
+        return self._by_source.get(relative.as_posix())
+
+    def raise_for_problems(self) -> None:
+        if self.problems:
+            raise ContentError(self.problems, self.root)
+
+
+def reply_files(content_root: Path, replies_dir: str) -> list[Path]:
+    folder = content_root / replies_dir
+    return sorted(folder.rglob("*.md")) if folder.is_dir() else []
+
+
+def load(content_root, replies_dir: str = "replies") -> Store:
+    """Read and validate every reply under `content_root/replies_dir`, then the cross-file rules."""
+    root = Path(content_root)
+    store = Store(root)
+    for path in reply_files(root, replies_dir):
+        source = path.relative_to(root).as_posix()
+        text, problem = read_text(path, root, source)
+        if problem:
+            store.problems.append(problem)
+            continue
+        reply, problems = parse_reply(text, source, root)
+        store.problems.extend(problems)
+        if reply:
+            store.replies.append(reply)
+    store.problems.extend(_duplicates(store.replies))
+    store.problems.sort()
+    return store
+
+
+def read_text(path: Path, root: Path, source: str) -> tuple[str | None, Problem | None]:
+    """Decode one file, or say in Chinese why it cannot be read as a reply."""
+    if root.resolve() not in path.resolve().parents:
+        return None, Problem(source, 0, "这是指向 content 目录之外的链接（symlink），不能作为答复发布。请把文件本身放进 content 目录。")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return None, Problem(source, 0, f"文件过大（{path.stat().st_size // 1024} KB，上限 {MAX_FILE_BYTES // 1024} KB）。"
+                                        "答复文件只应包含 front-matter 和答复正文；大文件请作为附件（attachments）。")
+    data = path.read_bytes()
+    if b"\x00" in data:
+        return None, Problem(source, 0, "这不是文本文件（可能是改了扩展名的 Word、PDF 或图片文件）。"
+                                        "请把答复内容复制到 UTF-8 编码的 .md 文本文件中。")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return None, Problem(source, line, "文件不是 UTF-8 编码（常见于从 Word 或记事本以 GBK/ANSI 另存的文件）。"
+                                           "请用编辑器“另存为 UTF-8”，或运行 invoke check --fix 自动转换。")
+
+
+def _duplicates(replies: list[Reply]) -> list[Problem]:
+    problems = []
+    for attribute, describe in (("identity", _identity_message), ("address", _address_message)):
+        groups = defaultdict(list)
+        for reply in replies:
+            key = reply.identity if attribute == "identity" else (reply.year, reply.slug)
+            groups[key].append(reply)
+        for group in groups.values():
+            if len(group) < 2 or (attribute == "address" and len({r.identity for r in group}) < len(group)):
+                continue  # an identity duplicate is already reported
+            for reply in group:
+                others = "、".join(o.source for o in group if o is not reply)
+                problems.append(Problem(reply.source, reply.lines.get("number", 0), describe(reply, others)))
+    return problems
+
+
+def _identity_message(reply: Reply, others: str) -> str:
+    return (f"编号重复：{reply.level}{reply.kind} {reply.number_label} 同时出现在 {others}。"
+            "同一会议、层级、类型的编号（number）只能有一件，请核对编号（number）或届次会议（session）。")
+
+
+def _address_message(reply: Reply, others: str) -> str:
+    return (f"网址冲突：本件与 {others} 的年度（year）、层级、类型和编号（number）相同，会得到同一个网址 "
+            f"{reply.year}/{reply.slug}/。请核对编号或年度。")

@@ -1,0 +1,256 @@
+"""Validation of one reply file against the format in schema.py.
+
+Every problem found is collected (nothing stops at the first error) and carries the file, the line
+where known, the field in English and Chinese, the bad value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import os
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from . import frontmatter, schema
+from .model import Attachment, Reply
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TYPE_NAMES = {"str": "文本", "int": "整数", "date": "日期", "list": "列表", "attachments": "附件列表"}
+_LOOSE_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*$")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    source: str
+    line: int
+    message: str
+
+    def under(self, root) -> "Problem":
+        """The same problem with its path as seen from the working folder (content/replies/…)."""
+        path = os.path.join(root, self.source) if not os.path.isabs(self.source) else self.source
+        return Problem(os.path.relpath(path), self.line, self.message)
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.message}"
+
+
+def field_name(key: str) -> str:
+    """'答复类别（reply_class）'."""
+    return f"{schema.label(key)}（{key}）"
+
+
+def allowed(choices) -> str:
+    return "、".join(choices)
+
+
+class _Collector:
+    def __init__(self, source: str, lines: dict[str, int]):
+        self.source = source
+        self.lines = lines
+        self.problems: list[Problem] = []
+
+    def add(self, message: str, key: str | None = None, line: int | None = None) -> None:
+        if line is None:
+            line = self.lines.get(key, 0) if key else 0
+        self.problems.append(Problem(self.source, line, message))
+
+
+def parse_reply(text: str, source: str, content_root) -> tuple[Reply | None, list[Problem]]:
+    """Validate one reply file's text; return the record (None when invalid) and all problems."""
+    try:
+        document = frontmatter.split(text)
+    except frontmatter.FrontMatterError as error:
+        return None, [Problem(source, error.line or 0, error.message)]
+
+    lines: dict[str, int] = {}
+    found = _Collector(source, lines)
+    nodes: dict[str, yaml.Node] = {}
+    for entry in document.entries:
+        if entry.key in nodes:
+            found.add(f"字段 {entry.key} 重复出现（上一次在第 {lines[entry.key]} 行）。每个字段只能写一次。",
+                      line=entry.line)
+            continue
+        lines[entry.key] = entry.line
+        nodes[entry.key] = entry.node
+        if entry.key not in schema.FIELD_BY_KEY:
+            found.add(_unknown_key_message(entry.key), line=entry.line)
+
+    values = {}
+    for f in schema.FIELDS:
+        node = nodes.get(f.key)
+        value = None if node is None else _read_value(f, node, found)
+        if value is None:
+            if f.required and f.key not in nodes:
+                found.add(f"缺少必填字段 {field_name(f.key)}。示例：{f.key}: {f.example}", line=1)
+            elif f.required:
+                found.add(f"必填字段 {field_name(f.key)} 为空。示例：{f.key}: {f.example}", f.key)
+            continue
+        values[f.key] = value
+
+    _check_rules(values, found, content_root)
+    if values.get("disclosure") == schema.PUBLIC and values.get("disclosure_form", "全文") != schema.SUMMARY_FORM \
+            and not document.body.strip():
+        found.add("答复正文为空：主动公开全文的答复必须在 front-matter 结束行 --- 之后写出答复函。",
+                  line=document.body_line)
+
+    if found.problems:
+        return None, found.problems
+    return Reply(source=source, body=document.body, lines=lines, **values), []
+
+
+def _unknown_key_message(key: str) -> str:
+    close = difflib.get_close_matches(key, schema.FIELD_BY_KEY, n=1, cutoff=0.6)
+    hint = f"是否应为 {field_name(close[0])}？" if close else ""
+    return (f"未知字段 “{key}”。{hint}允许的字段：{', '.join(schema.FIELD_BY_KEY)}"
+            "（见员工指南的字段表）。")
+
+
+def _read_value(f: schema.Field, node: yaml.Node, found: _Collector):
+    """The value of one field in its schema type, or None (problems are recorded)."""
+    if f.type == "str":
+        if not isinstance(node, yaml.ScalarNode):
+            return _wrong_type(f, node, found)
+        # Raw text, so that 0512 keeps its zero and `yes` stays a word.
+        text = node.value.strip()
+        if node.style is None and text in _NULLS:
+            return None
+        if f.choices and text not in f.choices:
+            found.add(f"{field_name(f.key)} 的值 “{text}” 不在允许范围内。允许：{allowed(f.choices)}。", f.key)
+            return None
+        if f.key == "reply_class" and not schema.REPLY_CLASS_RE.match(text):
+            found.add(f"{field_name(f.key)} 的值 “{text}” 不符合要求。允许：A、B、C、D，"
+                      "后面可带一位数字（如 A2）。", f.key)
+            return None
+        return text
+    if f.type == "int":
+        if not isinstance(node, yaml.ScalarNode):
+            return _wrong_type(f, node, found)
+        text = node.value.strip()
+        if node.style is None and text in _NULLS:
+            return None
+        if not text.isascii() or not text.isdigit() or not 1949 <= int(text) <= 2100:
+            found.add(f"{field_name(f.key)} 的值 “{text}” 不是四位年份。示例：{f.key}: {f.example}", f.key)
+            return None
+        return int(text)
+    if f.type == "date":
+        return _read_date(f, node, found)
+    if f.type == "list":
+        return _read_list(f, node, found)
+    return _read_attachments(f, node, found)
+
+
+def _wrong_type(f: schema.Field, node: yaml.Node, found: _Collector):
+    actual = {yaml.SequenceNode: "列表", yaml.MappingNode: "键值对"}.get(type(node), "文本")
+    found.add(f"{field_name(f.key)} 应为{_TYPE_NAMES[f.type]}，实际写成了{actual}。示例：{f.key}: {f.example}",
+              f.key)
+    return None
+
+
+def _read_date(f: schema.Field, node: yaml.Node, found: _Collector):
+    if not isinstance(node, yaml.ScalarNode):
+        return _wrong_type(f, node, found)
+    text = node.value.strip()
+    if node.style is None and text in _NULLS:
+        return None
+    match = _LOOSE_DATE.match(text)  # also accepts 2017年6月12日 and 2017/6/12
+    if not match:
+        found.add(f"{field_name(f.key)} 的值 “{text}” 不是日期。请写作 {f.example} 这样的格式。", f.key)
+        return None
+    try:
+        return datetime.date(*map(int, match.groups()))
+    except ValueError:
+        found.add(f"{field_name(f.key)} 的值 “{text}” 是不存在的日期。请检查年、月、日。", f.key)
+        return None
+
+
+def _scalar_items(f: schema.Field, node: yaml.Node, found: _Collector):
+    if not isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.ScalarNode) and node.style is None and node.value.strip() in _NULLS:
+            return None
+        return _wrong_type(f, node, found)
+    return node.value
+
+
+def _read_list(f: schema.Field, node: yaml.Node, found: _Collector):
+    items = _scalar_items(f, node, found)
+    if items is None:
+        return None
+    values = []
+    for position, item in enumerate(items, 1):
+        text = item.value.strip() if isinstance(item, yaml.ScalarNode) else ""
+        if not text or text in _NULLS and item.style is None:
+            found.add(f"{field_name(f.key)} 第 {position} 项应为非空文本。示例：{f.key}: {f.example}", f.key)
+            return None
+        values.append(text)
+    return values
+
+
+def _read_attachments(f: schema.Field, node: yaml.Node, found: _Collector):
+    items = _scalar_items(f, node, found)
+    if items is None:
+        return None
+    attachments = []
+    for position, item in enumerate(items, 1):
+        pairs = {}
+        if isinstance(item, yaml.MappingNode):
+            pairs = {k.value: v.value for k, v in item.value
+                     if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
+        if set(pairs) != {"file", "title"} or not all(str(v).strip() for v in pairs.values()):
+            found.add(f"{field_name(f.key)} 第 {position} 项应写作 {{file: 文件路径, title: 附件标题}}。"
+                      f"示例：{f.key}: {f.example}", f.key)
+            return None
+        attachments.append(Attachment(pairs["file"].strip(), pairs["title"].strip()))
+    return attachments
+
+
+def _check_rules(values: dict, found: _Collector, content_root) -> None:
+    """The rules that relate fields to each other and to the files on disk."""
+    role = values.get("role")
+    if role in schema.CO_HANDLING_ROLES and not values.get("lead_unit"):
+        found.add(f"办理方式为“{role}”时必须填写 {field_name('lead_unit')}，即负责答复代表的单位。",
+                  "role")
+    if role in schema.ANSWERING_ROLES and not values.get("reply_class"):
+        found.add(f"办理方式为“{role}”时必须填写 {field_name('reply_class')}：A、B、C、D，"
+                  "后面可带一位数字（如 A2）。", "role")
+    if role and role not in schema.ANSWERING_ROLES and values.get("reply_class"):
+        found.add(f"办理方式为“{role}”时不应填写 {field_name('reply_class')}（现为 “{values['reply_class']}”）："
+                  f"只有{allowed(schema.ANSWERING_ROLES)}的答复才有答复类别。请删除这一行。", "reply_class")
+
+    disclosure = values.get("disclosure")
+    if disclosure and disclosure != schema.PUBLIC and not values.get("nondisclosure_reason"):
+        found.add(f"{field_name('disclosure')} 为“{disclosure}”时必须填写 {field_name('nondisclosure_reason')}。",
+                  "disclosure")
+    if values.get("disclosure_form") == schema.SUMMARY_FORM and not values.get("summary"):
+        found.add(f"{field_name('disclosure_form')} 为“摘要”时必须填写 {field_name('summary')}，网站只发布摘要。",
+                  "disclosure_form")
+
+    _check_date_order(values, found, "assigned_date", "reply_date")
+    _check_date_order(values, found, "reply_date", "publish_date")
+
+    for position, attachment in enumerate(values.get("attachments", []), 1):
+        problem = attachment_problem(content_root, attachment.file)
+        if problem:
+            found.add(f"{field_name('attachments')} 第 {position} 项的文件 “{attachment.file}” {problem}",
+                      "attachments")
+
+
+def _check_date_order(values: dict, found: _Collector, earlier: str, later: str) -> None:
+    first, second = values.get(earlier), values.get(later)
+    if first and second and second < first:
+        found.add(f"{field_name(later)} {second.isoformat()} 早于 {field_name(earlier)} {first.isoformat()}，"
+                  "日期先后颠倒。", later)
+
+
+def attachment_problem(content_root, file: str) -> str | None:
+    """Why an attachment path is unusable, or None. Paths are relative to the content folder."""
+    root = content_root.resolve()
+    target = (root / file).resolve()
+    if file.startswith("/") or root not in target.parents:
+        return "不在 content 目录内。附件路径应相对于 content 目录，如 attachments/2017/a.pdf。"
+    if not target.is_file():
+        return "不存在。请把文件放到 content 目录下的这个路径，或改正路径。"
+    return None
