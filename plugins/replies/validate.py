@@ -47,6 +47,11 @@ def allowed(choices) -> str:
     return "、".join(choices)
 
 
+def _is_null(node: yaml.Node) -> bool:
+    """An unquoted empty value, ~ or null (the C loader gives plain scalars the style '')."""
+    return isinstance(node, yaml.ScalarNode) and not node.style and node.value.strip() in _NULLS
+
+
 class _Collector:
     def __init__(self, source: str, lines: dict[str, int]):
         self.source = source
@@ -82,8 +87,11 @@ def parse_reply(text: str, source: str, content_root) -> tuple[Reply | None, lis
     values = {}
     for f in schema.FIELDS:
         node = nodes.get(f.key)
+        reported = len(found.problems)
         value = None if node is None else _read_value(f, node, found)
         if value is None:
+            if len(found.problems) > reported:
+                continue  # the bad value is reported already
             if f.required and f.key not in nodes:
                 found.add(f"缺少必填字段 {field_name(f.key)}。示例：{f.key}: {f.example}", line=1)
             elif f.required:
@@ -91,7 +99,7 @@ def parse_reply(text: str, source: str, content_root) -> tuple[Reply | None, lis
             continue
         values[f.key] = value
 
-    _check_rules(values, found, content_root)
+    _check_rules(values, set(nodes), found, content_root)
     if values.get("disclosure") == schema.PUBLIC and values.get("disclosure_form", "全文") != schema.SUMMARY_FORM \
             and not document.body.strip():
         found.add("答复正文为空：主动公开全文的答复必须在 front-matter 结束行 --- 之后写出答复函。",
@@ -116,7 +124,7 @@ def _read_value(f: schema.Field, node: yaml.Node, found: _Collector):
             return _wrong_type(f, node, found)
         # Raw text, so that 0512 keeps its zero and `yes` stays a word.
         text = node.value.strip()
-        if node.style is None and text in _NULLS:
+        if _is_null(node):
             return None
         if f.choices and text not in f.choices:
             found.add(f"{field_name(f.key)} 的值 “{text}” 不在允许范围内。允许：{allowed(f.choices)}。", f.key)
@@ -130,7 +138,7 @@ def _read_value(f: schema.Field, node: yaml.Node, found: _Collector):
         if not isinstance(node, yaml.ScalarNode):
             return _wrong_type(f, node, found)
         text = node.value.strip()
-        if node.style is None and text in _NULLS:
+        if _is_null(node):
             return None
         if not text.isascii() or not text.isdigit() or not 1949 <= int(text) <= 2100:
             found.add(f"{field_name(f.key)} 的值 “{text}” 不是四位年份。示例：{f.key}: {f.example}", f.key)
@@ -154,7 +162,7 @@ def _read_date(f: schema.Field, node: yaml.Node, found: _Collector):
     if not isinstance(node, yaml.ScalarNode):
         return _wrong_type(f, node, found)
     text = node.value.strip()
-    if node.style is None and text in _NULLS:
+    if _is_null(node):
         return None
     match = _LOOSE_DATE.match(text)  # also accepts 2017年6月12日 and 2017/6/12
     if not match:
@@ -169,7 +177,7 @@ def _read_date(f: schema.Field, node: yaml.Node, found: _Collector):
 
 def _scalar_items(f: schema.Field, node: yaml.Node, found: _Collector):
     if not isinstance(node, yaml.SequenceNode):
-        if isinstance(node, yaml.ScalarNode) and node.style is None and node.value.strip() in _NULLS:
+        if _is_null(node):
             return None
         return _wrong_type(f, node, found)
     return node.value
@@ -182,7 +190,7 @@ def _read_list(f: schema.Field, node: yaml.Node, found: _Collector):
     values = []
     for position, item in enumerate(items, 1):
         text = item.value.strip() if isinstance(item, yaml.ScalarNode) else ""
-        if not text or text in _NULLS and item.style is None:
+        if not text or _is_null(item):
             found.add(f"{field_name(f.key)} 第 {position} 项应为非空文本。示例：{f.key}: {f.example}", f.key)
             return None
         values.append(text)
@@ -207,13 +215,17 @@ def _read_attachments(f: schema.Field, node: yaml.Node, found: _Collector):
     return attachments
 
 
-def _check_rules(values: dict, found: _Collector, content_root) -> None:
-    """The rules that relate fields to each other and to the files on disk."""
+def _check_rules(values: dict, given: set[str], found: _Collector, content_root) -> None:
+    """The rules that relate fields to each other and to the files on disk.
+
+    `given` are the keys written in the file: a key given with a bad value is reported once, as such,
+    and not again as missing.
+    """
     role = values.get("role")
-    if role in schema.CO_HANDLING_ROLES and not values.get("lead_unit"):
+    if role in schema.CO_HANDLING_ROLES and not values.get("lead_unit") and "lead_unit" not in given:
         found.add(f"办理方式为“{role}”时必须填写 {field_name('lead_unit')}，即负责答复代表的单位。",
                   "role")
-    if role in schema.ANSWERING_ROLES and not values.get("reply_class"):
+    if role in schema.ANSWERING_ROLES and "reply_class" not in given:
         found.add(f"办理方式为“{role}”时必须填写 {field_name('reply_class')}：A、B、C、D，"
                   "后面可带一位数字（如 A2）。", "role")
     if role and role not in schema.ANSWERING_ROLES and values.get("reply_class"):
@@ -221,10 +233,10 @@ def _check_rules(values: dict, found: _Collector, content_root) -> None:
                   f"只有{allowed(schema.ANSWERING_ROLES)}的答复才有答复类别。请删除这一行。", "reply_class")
 
     disclosure = values.get("disclosure")
-    if disclosure and disclosure != schema.PUBLIC and not values.get("nondisclosure_reason"):
+    if disclosure and disclosure != schema.PUBLIC and "nondisclosure_reason" not in given:
         found.add(f"{field_name('disclosure')} 为“{disclosure}”时必须填写 {field_name('nondisclosure_reason')}。",
                   "disclosure")
-    if values.get("disclosure_form") == schema.SUMMARY_FORM and not values.get("summary"):
+    if values.get("disclosure_form") == schema.SUMMARY_FORM and "summary" not in given:
         found.add(f"{field_name('disclosure_form')} 为“摘要”时必须填写 {field_name('summary')}，网站只发布摘要。",
                   "disclosure_form")
 
