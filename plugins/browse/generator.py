@@ -1,4 +1,4 @@
-"""Writes the deputy pages and the deputy index, and links each reply to its neighbours."""
+"""Writes the deputy and key-class pages with their indexes, and links each reply to its neighbours."""
 
 from __future__ import annotations
 
@@ -6,6 +6,11 @@ from collections import defaultdict
 
 from pelican.generators import Generator
 
+from markdown import Markdown
+
+from replies import registry, sanitize
+
+from . import classes as classes_module
 from . import deputies as deputies_module
 
 DEFAULTS = {
@@ -13,6 +18,10 @@ DEFAULTS = {
     "deputy_save_as": "deputies/{slug}/index.html",
     "deputies_url": "deputies/",
     "deputies_save_as": "deputies/index.html",
+    "key_class_url": "key-classes/{slug}/",
+    "key_class_save_as": "key-classes/{slug}/index.html",
+    "key_classes_url": "key-classes/",
+    "key_classes_save_as": "key-classes/index.html",
     "related_limit": 5,  # how many other replies of the same deputy / category a reply page lists
 }
 
@@ -31,6 +40,14 @@ class BrowseGenerator(Generator):
         articles = [a for a in self.context.get("articles", []) if hasattr(a, "reply")]
         self.deputies = deputies_module.build(
             articles, self.options["deputy_url"], self.options["deputy_save_as"])
+        intros = registry.store_for(self.settings).intros
+        for intro in intros.values():
+            intro.html = Markdown(**self.settings["MARKDOWN"]).convert(sanitize.strip_raw_html(intro.body))
+        self.key_classes = classes_module.build(
+            articles, intros, self.options["key_class_url"], self.options["key_class_save_as"])
+        self.context["key_classes"] = self.key_classes
+        self.context["KEY_CLASSES_URL"] = self.options["key_classes_url"]
+        self.context["category_intros"] = {name: i for (kind, name), i in intros.items() if kind == "category"}
         limit = self.options["related_limit"]
         by_category = defaultdict(list)
         for article in articles:  # newest first, as Pelican sorted them
@@ -48,3 +65,10 @@ class BrowseGenerator(Generator):
                               articles=deputy.articles, url=deputy.url, relative_urls=self.settings["RELATIVE_URLS"])
         writer.write_file(self.options["deputies_save_as"], self.get_template("deputies"), self.context,
                           url=self.options["deputies_url"], relative_urls=self.settings["RELATIVE_URLS"])
+        template = self.get_template("keyclass")
+        for key_class in self.key_classes:
+            writer.write_file(key_class.save_as, template, self.context, key_class=key_class,
+                              articles=key_class.articles, url=key_class.url,
+                              relative_urls=self.settings["RELATIVE_URLS"])
+        writer.write_file(self.options["key_classes_save_as"], self.get_template("keyclasses"), self.context,
+                          url=self.options["key_classes_url"], relative_urls=self.settings["RELATIVE_URLS"])

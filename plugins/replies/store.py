@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import intros as intros_module
+from .intros import Intro
 from .model import Reply
 from .validate import Problem, parse_reply
 
@@ -37,6 +39,7 @@ class Store:
     root: Path  # the content folder
     replies: list[Reply] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    intros: dict[tuple[str, str], Intro] = field(default_factory=dict)  # (kind, name) -> introduction
 
     @property
     def public(self) -> list[Reply]:
@@ -63,7 +66,8 @@ def reply_files(content_root: Path, replies_dir: str) -> list[Path]:
 
 
 def load(content_root, replies_dir: str = "replies") -> Store:
-    """Read and validate every reply under `content_root/replies_dir`, then the cross-file rules."""
+    """Read and validate every reply under `content_root/replies_dir`, then the cross-file rules,
+    and the introductions of classes and categories."""
     root = Path(content_root)
     store = Store(root)
     for path in reply_files(root, replies_dir):
@@ -77,6 +81,8 @@ def load(content_root, replies_dir: str = "replies") -> Store:
         if reply:
             store.replies.append(reply)
     store.problems.extend(_duplicates(store.replies))
+    store.intros, problems = intros_module.load(root)
+    store.problems.extend(problems)
     store.problems.sort()
     return store
 
