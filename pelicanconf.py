@@ -38,7 +38,9 @@ CATEGORY_URL = "categories/{slug}/"
 CATEGORY_SAVE_AS = "categories/{slug}/index.html"
 CATEGORIES_URL = "categories/"
 CATEGORIES_SAVE_AS = "categories/index.html"
-INDEX_SAVE_AS = "index.html"
+# The listing of all replies; the section home (index.html) is written by the browse plugin.
+INDEX_URL = "replies/"
+INDEX_SAVE_AS = "replies/index.html"
 DIRECT_TEMPLATES = ["index", "categories"]
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),

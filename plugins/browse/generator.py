@@ -22,6 +22,8 @@ DEFAULTS = {
     "key_class_save_as": "key-classes/{slug}/index.html",
     "key_classes_url": "key-classes/",
     "key_classes_save_as": "key-classes/index.html",
+    "home_save_as": "index.html",  # the section home; the listing of all replies is Pelican's index
+    "home_latest": 8,  # newest replies shown on the home page
     "related_limit": 5,  # how many other replies of the same deputy / category a reply page lists
 }
 
@@ -52,6 +54,8 @@ class BrowseGenerator(Generator):
         by_category = defaultdict(list)
         for article in articles:  # newest first, as Pelican sorted them
             by_category[article.category].append(article)
+        for newer, article, older in zip([None] + articles[:-1], articles, articles[1:] + [None]):
+            article.newer_reply, article.older_reply = newer, older  # neighbours in the all-replies listing
         for article in articles:
             article.related_deputy = [a for a in article.lead_deputy.articles if a is not article][:limit]
             article.related_category = [a for a in by_category[article.category] if a is not article][:limit]
@@ -65,6 +69,9 @@ class BrowseGenerator(Generator):
                               articles=deputy.articles, url=deputy.url, relative_urls=self.settings["RELATIVE_URLS"])
         writer.write_file(self.options["deputies_save_as"], self.get_template("deputies"), self.context,
                           url=self.options["deputies_url"], relative_urls=self.settings["RELATIVE_URLS"])
+        writer.write_file(self.options["home_save_as"], self.get_template("home"), self.context,
+                          latest=self.context.get("articles", [])[: self.options["home_latest"]], url="",
+                          relative_urls=self.settings["RELATIVE_URLS"])
         template = self.get_template("keyclass")
         for key_class in self.key_classes:
             writer.write_file(key_class.save_as, template, self.context, key_class=key_class,
