@@ -144,3 +144,12 @@ def test_builds_any_content_folder_with_fatal_warnings(tmp_path):
     assert result.returncode == 0, result.stderr + result.stdout
     assert (tmp_path / "out" / REPLY).is_file()
     assert (tmp_path / "out/deputies/index.html").is_file()
+
+
+def test_reply_pages_link_newer_and_older_replies(basic_site):
+    newest = page(basic_site, "2018/sheng-tian-0101/index.html").select_one(".jy-pager")
+    assert not newest.select("a[rel=prev]")
+    older = newest.select_one("a[rel=next]")["href"]
+    assert older == "/2017/sheng-jianyi-1418/"
+    back = page(basic_site, "2017/sheng-jianyi-1418/index.html").select_one(".jy-pager a[rel=prev]")
+    assert back["href"] == "/2018/sheng-tian-0101/"
