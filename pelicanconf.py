@@ -19,7 +19,7 @@ DEFAULT_LANG = "zh-CN"
 DEFAULT_DATE_FORMAT = "%Y年%-m月%-d日"
 
 PLUGIN_PATHS = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins")]
-PLUGINS = ["replies", "browse", "stats", "sitemap"]
+PLUGINS = ["replies", "browse", "stats", "feeds", "sitemap"]
 REPLIES = {"path": "replies"}
 
 # Sample content is demonstration data: every page says so until this is switched off.
@@ -59,9 +59,13 @@ DRAFT_PAGE_SAVE_AS = ""
 # A reply with a publish_date in the future stays unpublished until that day.
 WITH_FUTURE_DATES = False
 
-FEED_ALL_ATOM = None
+# Atom feeds sit next to the page they belong to; the feeds plugin adds deputies/<slug>/feed.atom and
+# key-classes/<slug>/feed.atom.  A development build's links point at `invoke serve` (publishconf.py:
+# FEED_DOMAIN = SITEURL); sitemap and open data use the same absolute addresses (plugins/sitemap/urls.py).
+FEED_DOMAIN = "http://localhost:8000"
+FEED_ALL_ATOM = "feed.atom"
 FEED_ALL_RSS = None
-CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_ATOM = "categories/{slug}/feed.atom"
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
