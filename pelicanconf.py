@@ -19,7 +19,7 @@ DEFAULT_LANG = "zh-CN"
 DEFAULT_DATE_FORMAT = "%Y年%-m月%-d日"
 
 PLUGIN_PATHS = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins")]
-PLUGINS = ["replies", "browse", "stats", "feeds", "sitemap"]
+PLUGINS = ["replies", "browse", "stats", "feeds", "opendata", "sitemap"]
 REPLIES = {"path": "replies"}
 
 # Sample content is demonstration data: every page says so until this is switched off.

@@ -1,0 +1,68 @@
+"""Writes data/replies.json, data/replies.csv, data/replies.schema.json and the data page explaining them."""
+
+from __future__ import annotations
+
+import os
+
+from pelican.generators import Generator
+from pelican.utils import sanitised_join
+
+from replies import schema
+from sitemap.urls import absolute_url
+
+from . import json_schema
+from . import records as records_module
+from .fields import FIELDS, LIST_SEPARATOR, TYPE_LABELS, nullable
+
+DEFAULTS = {
+    "page_url": "data/",
+    "page_save_as": "data/index.html",
+    "json_save_as": "data/replies.json",
+    "csv_save_as": "data/replies.csv",
+    "schema_save_as": "data/replies.schema.json",
+    # Shown on the data page and in replies.json until the department decides the terms of reuse.
+    "terms": "使用条款待定：本数据的使用条款将由发布单位确定后在此公布。",
+}
+
+
+def options(settings) -> dict:
+    given = settings.get("OPENDATA", {}) or {}
+    unknown = set(given) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"Unknown OPENDATA setting(s): {', '.join(sorted(unknown))}; known: {', '.join(DEFAULTS)}")
+    return {**DEFAULTS, **given}
+
+
+class OpenDataGenerator(Generator):
+    def generate_context(self):
+        self.options = options(self.settings)
+        self.context["DATA_URL"] = self.options["page_url"]
+
+    def _write(self, save_as: str, data: bytes) -> None:
+        path = sanitised_join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+
+    def generate_output(self, writer):
+        o = self.options
+        owner = self.settings.get("SITE_OWNER") or self.settings.get("AUTHOR") or self.settings["SITENAME"]
+        articles = [a for a in self.context.get("articles", []) if hasattr(a, "reply")]
+        rows = records_module.records(articles, self.settings)
+        document = {"format_version": schema.FORMAT_VERSION, "publisher": owner,
+                    "terms": o["terms"], "count": len(rows), "replies": rows}
+        title = f"{owner}{self.settings['SITENAME']}公开数据"
+        files = {
+            "json": records_module.to_json(document),
+            "csv": records_module.to_csv(rows),
+            "schema": records_module.to_json(
+                json_schema.generate(absolute_url(self.settings, o["schema_save_as"]), title)),
+        }
+        for kind, data in files.items():
+            self._write(o[f"{kind}_save_as"], data)
+        downloads = {kind: {"url": o[f"{kind}_save_as"], "size": len(data)} for kind, data in files.items()}
+        writer.write_file(o["page_save_as"], self.get_template("data"), self.context, url=o["page_url"],
+                          relative_urls=self.settings["RELATIVE_URLS"], opendata={
+                              "count": len(rows), "downloads": downloads, "fields": FIELDS, "terms": o["terms"],
+                              "type_labels": TYPE_LABELS, "nullable": nullable, "separator": LIST_SEPARATOR,
+                              "title": title})
