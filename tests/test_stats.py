@@ -265,7 +265,7 @@ def test_years_index_lists_each_year_with_headline_figures(sample_site):
     row_2017 = dict(zip(heads[1:], [td.get_text(strip=True) for td in rows[1].select("td")]))
     assert (row_2017["承办"], row_2017["建议"], row_2017["主办"], row_2017["会办"]) == ("56", "53", "36", "20")
     assert (row_2017["已公开"], row_2017["未公开"]) == ("55", "1")
-    assert row_2017["答复时间"] == "全部 56 件均在2017年8月1日前答复。"
+    assert row_2017["按时答复"] == "2017年8月1日前 56（100%）"
 
 
 def test_charts_are_named_and_described_on_the_page(sample_site):
