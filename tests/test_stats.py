@@ -290,7 +290,7 @@ def test_names_only_on_withheld_replies_appear_in_no_output_file(stats_site):
     assert table[("不予公开", "全年")] == "1" and table[("依申请公开", "全年")] == "1"
 
 
-def test_report_year_without_the_stats_fixture_reports(stats_site):
+def test_year_page_links_only_the_reports_of_its_year(stats_site):
     page = soup(stats_site, "2019/index.html")
     assert [a["href"] for a in page.select(".jy-year__report a")] == ["/report-2019/"]
     assert not soup(stats_site, "2020/index.html").select(".jy-year__report")
