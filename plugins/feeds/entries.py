@@ -20,22 +20,22 @@ from replies import schema
 from sitemap.urls import absolute_url, site_base
 
 
-def summary_text(reply) -> str:
-    """'省十二届人大七次会议第1418号；领衔代表：王建球（郴州代表团）；办理方式：主办；答复类别：A（…）'."""
-    parts = [reply.number_label, f"{reply.lead_label}：{reply.lead_person}", f"{schema.label('role')}：{reply.role}"]
+def facts(reply) -> list[str]:
+    """['省十二届人大七次会议第1418号', '领衔代表：王建球（郴州代表团）', '办理方式：主办', '答复类别：A（…）', …]."""
+    lines = [reply.number_label, f"{reply.lead_label}：{reply.lead_person}", f"{schema.label('role')}：{reply.role}"]
     if reply.reply_class:
-        parts.append(f"{schema.label('reply_class')}：{reply.reply_class}（{reply.reply_class_meaning}）")
-    return "；".join(parts)
+        lines.append(f"{schema.label('reply_class')}：{reply.reply_class}（{reply.reply_class_meaning}）")
+    lines += [f"{schema.label('category')}：{reply.category}", f"{schema.label('reply_date')}：{reply.reply_date.isoformat()}"]
+    return lines
+
+
+def summary_text(reply) -> str:
+    return "；".join(facts(reply))
 
 
 def content_html(article, base: str) -> str:
     reply = article.reply
-    lines = [reply.number_label, f"{reply.lead_label}：{reply.lead_person}",
-             f"{schema.label('category')}：{reply.category}", f"{schema.label('role')}：{reply.role}"]
-    if reply.reply_class:
-        lines.append(f"{schema.label('reply_class')}：{reply.reply_class}（{reply.reply_class_meaning}）")
-    lines.append(f"{schema.label('reply_date')}：{reply.reply_date.isoformat()}")
-    head = "<p>" + "<br>".join(str(escape(line)) for line in lines) + "</p>"
+    head = "<p>" + "<br>".join(str(escape(line)) for line in facts(reply)) + "</p>"
     if reply.is_summary_only:
         head += "<p>本件答复按规定公开摘要，不公开全文。</p>"
     return head + article.get_content(base)

@@ -33,6 +33,14 @@ TYPE_LABELS = {
 LIST_SEPARATOR = "；"
 
 
+def description(field: Field) -> str:
+    """The field's help, and for the answer class what each letter means."""
+    if field.key == "reply_class":
+        meanings = "；".join(f"{letter}：{meaning}" for letter, meaning in schema.REPLY_CLASS_MEANINGS.items())
+        return f"{field.help}。{meanings}"
+    return field.help
+
+
 def nullable(field: Field) -> bool:
     """A field the format does not require may be empty: null, or [] for lists."""
     return not field.required and field.type not in ("list", "attachments")

@@ -12,7 +12,7 @@ from sitemap.urls import absolute_url
 
 from . import json_schema
 from . import records as records_module
-from .fields import FIELDS, LIST_SEPARATOR, TYPE_LABELS, nullable
+from .fields import FIELDS, LIST_SEPARATOR, TYPE_LABELS, description, nullable
 
 DEFAULTS = {
     "page_url": "data/",
@@ -64,5 +64,5 @@ class OpenDataGenerator(Generator):
         writer.write_file(o["page_save_as"], self.get_template("data"), self.context, url=o["page_url"],
                           relative_urls=self.settings["RELATIVE_URLS"], opendata={
                               "count": len(rows), "downloads": downloads, "fields": FIELDS, "terms": o["terms"],
-                              "type_labels": TYPE_LABELS, "nullable": nullable, "separator": LIST_SEPARATOR,
+                              "type_labels": TYPE_LABELS, "nullable": nullable, "describe": description, "separator": LIST_SEPARATOR,
                               "title": title})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from replies import schema
 
-from .fields import FIELDS, nullable
+from .fields import FIELDS, description, nullable
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -32,15 +32,8 @@ _TYPES = {
 _PATTERNS = {"reply_class": schema.REPLY_CLASS_RE.pattern}
 
 
-def _description(field) -> str:
-    text = field.help
-    if field.key == "reply_class":
-        text += "。" + "；".join(f"{letter}：{meaning}" for letter, meaning in schema.REPLY_CLASS_MEANINGS.items())
-    return text
-
-
 def property_schema(field) -> dict:
-    spec = {"title": field.label, "description": _description(field), **_TYPES[field.type]}
+    spec = {"title": field.label, "description": description(field), **_TYPES[field.type]}
     if field.choices:
         spec["enum"] = list(field.choices)
     if field.key in _PATTERNS:
