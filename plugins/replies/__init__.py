@@ -2,23 +2,26 @@
 
 Signals:
 - get_generators: load and validate every reply before Pelican cleans or writes anything; an invalid
-  content folder stops the build with the full list of problems.  Adds the attachment generator.
+  content folder (privacy guard included) stops the build with the full list of problems.  Adds the
+  attachment generator.
 - readers_init: read .md files with YAML front-matter (replies come from the validated store).
 - generator_init: give templates the schema (Chinese labels, enumerations) and the cn_date filter.
+- finalized: search every output file for the text of withheld replies and of 摘要 letters; a hit
+  fails the build (disclosure.py).
 """
 
 from __future__ import annotations
 
 from pelican import signals
 
-from . import registry, store, templating
+from . import disclosure, privacy, registry, store, templating
 from .attachments import AttachmentGenerator
 from .reader import YamlMarkdownReader
 
 
 def load_store(pelican):
     settings = pelican.settings
-    loaded = store.load(settings["PATH"], registry.options(settings)["path"])
+    loaded = store.load(settings["PATH"], registry.options(settings)["path"], privacy.guard(settings))
     loaded.raise_for_problems()
     registry.remember(settings, loaded)
     return AttachmentGenerator
@@ -33,3 +36,4 @@ def register():
     signals.get_generators.connect(load_store)
     signals.readers_init.connect(add_reader)
     signals.generator_init.connect(templating.add_to_environment)
+    signals.finalized.connect(disclosure.verify_output)

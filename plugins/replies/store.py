@@ -9,10 +9,23 @@ from pathlib import Path
 from . import intros as intros_module
 from .intros import Intro
 from .model import Reply
+from .privacy import Guard
 from .validate import Problem, parse_reply
 
 #: A reply file larger than this is not a letter; it is a pasted document or a mistake.
 MAX_FILE_BYTES = 2 * 1024 * 1024
+
+#: What staff rename to .md by mistake, by the bytes it starts with.
+_SIGNATURES = (
+    (b"PK\x03\x04", "Word（.docx）、WPS 或压缩包文件"),
+    (b"\xd0\xcf\x11\xe0", "旧版 Word（.doc）、WPS 或 Excel 文件"),
+    (b"%PDF", "PDF 文件"),
+    (b"{\\rtf", "RTF 文件（Word、写字板另存的“RTF 格式”）"),
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
+)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 class ContentError(SystemExit):
@@ -65,9 +78,10 @@ def reply_files(content_root: Path, replies_dir: str) -> list[Path]:
     return sorted(folder.rglob("*.md")) if folder.is_dir() else []
 
 
-def load(content_root, replies_dir: str = "replies") -> Store:
+def load(content_root, replies_dir: str = "replies", guard: Guard | None = None) -> Store:
     """Read and validate every reply under `content_root/replies_dir`, then the cross-file rules,
-    and the introductions of classes and categories."""
+    and the introductions of classes and categories.  `guard` is the privacy guard of the settings
+    (privacy.guard(settings)); without it, nothing is allow-listed."""
     root = Path(content_root)
     store = Store(root)
     for path in reply_files(root, replies_dir):
@@ -76,7 +90,7 @@ def load(content_root, replies_dir: str = "replies") -> Store:
         if problem:
             store.problems.append(problem)
             continue
-        reply, problems = parse_reply(text, source, root)
+        reply, problems = parse_reply(text, source, root, guard)
         store.problems.extend(problems)
         if reply:
             store.replies.append(reply)
@@ -95,6 +109,13 @@ def read_text(path: Path, root: Path, source: str) -> tuple[str | None, Problem 
         return None, Problem(source, 0, f"文件过大（{path.stat().st_size // 1024} KB，上限 {MAX_FILE_BYTES // 1024} KB）。"
                                         "答复文件只应包含 front-matter 和答复正文；大文件请作为附件（attachments）。")
     data = path.read_bytes()
+    if data.startswith(_UTF16_BOMS):
+        return None, Problem(source, 0, "文件是 UTF-16 编码（记事本另存时选了“Unicode”）。请用编辑器“另存为 UTF-8”，"
+                                        "或运行 invoke check --fix 自动转换。")
+    for signature, what in _SIGNATURES:
+        if data.startswith(signature):
+            return None, Problem(source, 0, f"这是{what}，只是扩展名改成了 .md，不是文本文件。"
+                                            "请把答复内容复制到 UTF-8 编码的 .md 文本文件中（附件请用 attachments 字段）。")
     if b"\x00" in data:
         return None, Problem(source, 0, "这不是文本文件（可能是改了扩展名的 Word、PDF 或图片文件）。"
                                         "请把答复内容复制到 UTF-8 编码的 .md 文本文件中。")
@@ -102,8 +123,26 @@ def read_text(path: Path, root: Path, source: str) -> tuple[str | None, Problem 
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return None, Problem(source, line, "文件不是 UTF-8 编码（常见于从 Word 或记事本以 GBK/ANSI 另存的文件）。"
-                                           "请用编辑器“另存为 UTF-8”，或运行 invoke check --fix 自动转换。")
+        if legacy_text(data):
+            return None, Problem(source, line, "文件是 GBK/GB18030 编码（Windows 中文版记事本、Word 另存为“ANSI”或"
+                                               "“简体中文 GB2312”时的编码），不是 UTF-8。请运行 invoke check --fix 自动转换"
+                                               "为 UTF-8，或用编辑器“另存为 UTF-8”。")
+        return None, Problem(source, line, "文件不是 UTF-8 编码，也不是 GBK/GB18030 编码，无法识别其中的文字。"
+                                           "请用编辑器打开后“另存为 UTF-8”。")
+
+
+def legacy_text(data: bytes) -> str | None:
+    """The text of a file that is not UTF-8 but was saved by a Chinese Windows program: UTF-16 with
+    its byte-order mark (Notepad's “Unicode”), or GB18030 (which includes GBK and GB2312, the
+    “ANSI” of Chinese Windows).  None when the bytes do not decode to plain text."""
+    try:
+        text = data.decode("utf-16") if data.startswith(_UTF16_BOMS) else data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    # GB18030 decodes many byte strings; binary leaves control characters behind, text does not.
+    if any(ord(c) < 32 and c not in "\t\n\r\f" for c in text):
+        return None
+    return text.lstrip("\ufeff")
 
 
 def _duplicates(replies: list[Reply]) -> list[Problem]:

@@ -1,7 +1,8 @@
 """Validation of one reply file against the format in schema.py.
 
 Every problem found is collected (nothing stops at the first error) and carries the file, the line
-where known, the field in English and Chinese, the bad value and what is allowed.
+where known, the field in English and Chinese, the bad value and what is allowed.  A reply that will
+be published is also searched for deputies' private data (privacy.py), line by line.
 """
 
 from __future__ import annotations
@@ -14,12 +15,33 @@ from dataclasses import dataclass
 
 import yaml
 
-from . import frontmatter, schema
+from . import frontmatter, privacy, schema
 from .model import Attachment, Reply
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TYPE_NAMES = {"str": "文本", "int": "整数", "date": "日期", "list": "列表", "attachments": "附件列表"}
 _LOOSE_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*$")
+# Templates print front-matter text as it is: a tag in it would be live HTML on the page.
+# An unclosed tag is live too (`<img src=x onerror=…` is closed by the template's own markup).
+_HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][A-Za-z0-9-]*(?=[\s/>]|$)[^<>]*>?")
+
+
+def _chinese_names() -> dict[str, str]:
+    """Chinese names staff may write instead of a key: each label, its parts around “ / ”, and the
+    label without its bracketed part (建议（提案）题目 -> 建议题目)."""
+    names = {}
+    for f in schema.FIELDS:
+        for name in [f.label, *f.label.split(" / "), re.sub(r"（[^）]*）", "", f.label)]:
+            names.setdefault(name.strip(), f.key)
+    return names
+
+
+_CHINESE_NAMES = _chinese_names()
+
+
+def english_key(name: str) -> str | None:
+    """The key for a field written with its Chinese name, e.g. english_key('类别') == 'category'."""
+    return _CHINESE_NAMES.get(name.strip())
 
 
 @dataclass(frozen=True, order=True)
@@ -64,12 +86,16 @@ class _Collector:
         self.problems.append(Problem(self.source, line, message))
 
 
-def parse_reply(text: str, source: str, content_root) -> tuple[Reply | None, list[Problem]]:
-    """Validate one reply file's text; return the record (None when invalid) and all problems."""
+def parse_reply(text: str, source: str, content_root, guard: privacy.Guard | None = None
+                ) -> tuple[Reply | None, list[Problem]]:
+    """Validate one reply file's text; return the record (None when invalid) and all problems.
+
+    `guard` finds private data in what the reply publishes (a guard without allow-list by default).
+    """
     try:
-        document = frontmatter.split(text)
+        document = frontmatter.split(text, key_hint=english_key)
     except frontmatter.FrontMatterError as error:
-        return None, [Problem(source, error.line or 0, error.message)]
+        return None, [Problem(source, line or 0, message) for line, message in error.issues]
 
     lines: dict[str, int] = {}
     found = _Collector(source, lines)
@@ -84,6 +110,7 @@ def parse_reply(text: str, source: str, content_root) -> tuple[Reply | None, lis
         if entry.key not in schema.FIELD_BY_KEY:
             found.add(_unknown_key_message(entry.key), line=entry.line)
 
+    written_in_chinese = {english_key(key) for key in nodes} - {None}  # reported as unknown keys already
     values = {}
     for f in schema.FIELDS:
         node = nodes.get(f.key)
@@ -92,6 +119,8 @@ def parse_reply(text: str, source: str, content_root) -> tuple[Reply | None, lis
         if value is None:
             if len(found.problems) > reported:
                 continue  # the bad value is reported already
+            if f.key not in nodes and f.key in written_in_chinese:
+                continue
             if f.required and f.key not in nodes:
                 found.add(f"缺少必填字段 {field_name(f.key)}。示例：{f.key}: {f.example}", line=1)
             elif f.required:
@@ -99,18 +128,49 @@ def parse_reply(text: str, source: str, content_root) -> tuple[Reply | None, lis
             continue
         values[f.key] = value
 
-    _check_rules(values, set(nodes), found, content_root)
+    # A key written without a value (as `invoke new` leaves the optional ones) counts as not given.
+    _check_rules(values, {k for k, n in nodes.items() if not _is_null(n)}, found, content_root)
     if values.get("disclosure") == schema.PUBLIC and values.get("disclosure_form", "全文") != schema.SUMMARY_FORM \
             and not document.body.strip():
         found.add("答复正文为空：主动公开全文的答复必须在 front-matter 结束行 --- 之后写出答复函。",
                   line=document.body_line)
+
+    disclosure = values.get("disclosure") or _raw(nodes.get("disclosure"))
+    if disclosure not in schema.DISCLOSURES or disclosure == schema.PUBLIC:  # unsure: check as published
+        summary_only = values.get("disclosure_form", _raw(nodes.get("disclosure_form"))) == schema.SUMMARY_FORM
+        for finding in _private_data(document, summary_only, guard or privacy.Guard()):
+            found.add(finding.message, line=finding.line)
 
     if found.problems:
         return None, found.problems
     return Reply(source=source, body=document.body, lines=lines, **values), []
 
 
+def _raw(node: yaml.Node | None) -> str | None:
+    return node.value.strip() if isinstance(node, yaml.ScalarNode) else None
+
+
+def _private_data(document: frontmatter.Document, summary_only: bool, guard: privacy.Guard):
+    """Private data on the published lines of a reply: every front-matter field but the withholding
+    reason, and the letter unless only its summary is published (the letter of a 摘要 reply is never
+    published, and it is checked when its disclosure_form changes to 全文)."""
+    starts = sorted((entry.line, entry.key) for entry in document.entries)
+    ends = [line for line, _ in starts[1:]] + [document.end_line]
+    for (start, key), end in zip(starts, ends):
+        if key == "nondisclosure_reason":
+            continue
+        for number in range(start, end):
+            text = document.lines[number - 1]
+            if not text.lstrip().startswith("#"):  # a YAML comment is not published
+                yield from guard.find(text, number)
+    if not summary_only:
+        yield from guard.find_in_lines(document.lines[document.body_line - 1:], document.body_line)
+
+
 def _unknown_key_message(key: str) -> str:
+    if english_key(key):
+        return (f"字段名要用英文：“{key}”应写作 {english_key(key)}（{key}）。"
+                "（也可运行 invoke check --fix 自动改正）")
     close = difflib.get_close_matches(key, schema.FIELD_BY_KEY, n=1, cutoff=0.6)
     hint = f"是否应为 {field_name(close[0])}？" if close else ""
     return (f"未知字段 “{key}”。{hint}允许的字段：{', '.join(schema.FIELD_BY_KEY)}"
@@ -128,6 +188,8 @@ def _read_value(f: schema.Field, node: yaml.Node, found: _Collector):
             return None
         if f.choices and text not in f.choices:
             found.add(f"{field_name(f.key)} 的值 “{text}” 不在允许范围内。允许：{allowed(f.choices)}。", f.key)
+            return None
+        if _html_tag(f, text, found):
             return None
         if f.key == "reply_class" and not schema.REPLY_CLASS_RE.match(text):
             found.add(f"{field_name(f.key)} 的值 “{text}” 不符合要求。允许：A、B、C、D，"
@@ -149,6 +211,14 @@ def _read_value(f: schema.Field, node: yaml.Node, found: _Collector):
     if f.type == "list":
         return _read_list(f, node, found)
     return _read_attachments(f, node, found)
+
+
+def _html_tag(f: schema.Field, text: str, found: _Collector) -> bool:
+    tag = _HTML_TAG.search(text)
+    if tag:
+        found.add(f"{field_name(f.key)} 含有 HTML 标记 “{tag.group(0)}”：front-matter 只能写纯文字，"
+                  "网页不会执行其中的标记。请删除尖括号及其内容（书名请用《》）。", f.key)
+    return bool(tag)
 
 
 def _wrong_type(f: schema.Field, node: yaml.Node, found: _Collector):
@@ -192,6 +262,8 @@ def _read_list(f: schema.Field, node: yaml.Node, found: _Collector):
         text = item.value.strip() if isinstance(item, yaml.ScalarNode) else ""
         if not text or _is_null(item):
             found.add(f"{field_name(f.key)} 第 {position} 项应为非空文本。示例：{f.key}: {f.example}", f.key)
+            return None
+        if _html_tag(f, text, found):
             return None
         values.append(text)
     return values

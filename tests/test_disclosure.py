@@ -1,0 +1,95 @@
+"""Disclosure re-verified on the final output: a build whose output holds any text of a withheld reply,
+or of the letter of a 摘要 reply, fails with the list of files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, build
+from replies import disclosure, store
+
+WITHHELD_SENTENCE = "不予公开的答复正文独有句子壬癸"  # tests/fixtures/basic/replies/2017/sheng-jianyi-0999.md
+SUMMARY_LETTER_SENTENCE = "便利店全文专用句子甲乙丙"  # the letter of the 摘要 reply sheng-jianyi-1418.md
+
+
+def plant_page(content: Path, text: str) -> None:
+    (content / "pages/leak.md").write_text(f"---\ntitle: 工作动态\nslug: leak\n---\n{text}\n", encoding="utf-8")
+
+
+def test_a_page_quoting_a_withheld_letter_fails_the_build(fixture_copy, tmp_path):
+    content = fixture_copy("basic")
+    plant_page(content, f"据了解，{WITHHELD_SENTENCE}。")
+    result = subprocess.run([sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"),
+                             "-o", str(tmp_path / "out"), "--fatal", "warnings"],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "公开检查未通过：1 个输出文件含有不应公开的内容，请勿发布。" in result.stderr
+    assert (f"out/leak/index.html: 含有 replies/2017/sheng-jianyi-0999.md 中“不予公开”答复的正文"
+            f"“{WITHHELD_SENTENCE}”") in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_page_quoting_the_letter_of_a_summary_reply_fails_the_build(fixture_copy, tmp_path):
+    content = fixture_copy("basic")
+    plant_page(content, f"答复全文写道：“这是答复全文中的一句只在全文里出现的话：{SUMMARY_LETTER_SENTENCE}。”")
+    with pytest.raises(disclosure.DisclosureError) as error:
+        build(content, tmp_path / "out")
+    [leak] = error.value.leaks
+    assert leak.path == "leak/index.html" and leak.secret.source == "replies/2017/sheng-jianyi-1418.md"
+    assert leak.secret.what == "只公开摘要的答复的正文"
+
+
+def test_a_page_left_by_an_earlier_build_fails_the_build(tmp_path):
+    output = tmp_path / "out"
+    stale = output / "2017/sheng-jianyi-0999/index.html"  # written when the reply was still public
+    stale.parent.mkdir(parents=True)
+    stale.write_text("<h1>关于某保密事项的建议隐匿标题</h1>", encoding="utf-8")
+    with pytest.raises(disclosure.DisclosureError) as error:
+        build(FIXTURES / "basic", output)
+    message = str(error.value)
+    assert "2017/sheng-jianyi-0999/index.html: 含有 replies/2017/sheng-jianyi-0999.md 中“不予公开”答复的题目" in message
+    assert "“不予公开”答复的网址“2017/sheng-jianyi-0999”" in message
+    assert "请运行 invoke clean 后重新生成" in message
+
+
+@pytest.fixture(scope="module")
+def basic_secrets():
+    return disclosure.secrets(store.load(FIXTURES / "basic"))
+
+
+def test_secrets_of_the_basic_fixture(basic_secrets):
+    texts = {s.text for s in basic_secrets}
+    assert {"关于某保密事项的建议隐匿标题", "省十二届人大七次会议第0999号", "湘商函〔2017〕99号",
+            "2017/sheng-jianyi-0999", "attachments/secret.csv", WITHHELD_SENTENCE} <= texts
+    assert any(SUMMARY_LETTER_SENTENCE in t for t in texts)
+    # the summary of the 摘要 reply and everything of public replies is published
+    assert not [t for t in texts if "我厅将出台支持连锁便利店发展的指导意见" in t or "宜章" in t]
+
+
+def test_shared_formulas_and_dates_are_not_secrets(tmp_path):
+    public = store.load(FIXTURES / "basic")
+    letter = public.by_path(FIXTURES / "basic/replies/2017/sheng-jianyi-0512.md").body
+    formula = next(line for line in letter.split("\n") if line.startswith("感谢"))
+    withheld = next(r for r in public.replies if not r.is_public)
+    withheld.body += f"\n\n{formula}\n\n2017年7月1日"
+    texts = {s.text for s in disclosure.secrets(public)}
+    assert WITHHELD_SENTENCE in texts
+    assert not [t for t in texts if formula.rstrip("。") in t or t == "2017年7月1日"]
+
+
+@pytest.mark.parametrize("name,data", [
+    ("a.html", f"<p>不予公开的<strong>答复正文</strong>独有句子壬癸</p>"),
+    ("b.html", "<p>不予公开的答复正文独有&#21477;子壬癸</p>"),
+    ("feed.atom", "<content>&lt;p&gt;不予公开的&lt;em&gt;答复正文&lt;/em&gt;独有句子壬癸&lt;/p&gt;</content>"),
+    ("index.json", '{"text": "' + "".join(f"\\u{ord(c):04x}" for c in WITHHELD_SENTENCE) + '"}'),
+    ("search.js", 'var s = "' + "".join(f"\\u{ord(c):04x}" for c in WITHHELD_SENTENCE) + '";'),
+])
+def test_leaks_are_found_through_markup_entities_and_escapes(tmp_path, basic_secrets, name, data):
+    (tmp_path / name).write_text(data, encoding="utf-8")
+    (tmp_path / "clean.html").write_text("<p>答复正文</p>", encoding="utf-8")
+    found = disclosure.leaks(tmp_path, basic_secrets)
+    assert [(leak.path, leak.secret.text) for leak in found] == [(name, WITHHELD_SENTENCE)]
