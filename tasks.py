@@ -1,4 +1,4 @@
-"""Tasks: Pelican's quickstart tasks (same names and meanings) plus check and test.
+"""Tasks: Pelican's quickstart tasks (same names and meanings) plus new, check, setup-hooks, rollback, test.
 
 Each task is a thin wrapper; the work lives in plugins/.
 """
@@ -84,21 +84,69 @@ def livereload(c):
     server.serve(host=CONFIG["host"], port=CONFIG["port"], root=CONFIG["deploy_path"])
 
 
-@task
-def publish(c):
-    """Build the production site into the output folder."""
-    preview(c)
+@task(help={"target": "the live folder the web server serves (default: the output folder)"})
+def publish(c, target=None):
+    """Build the production site into a fresh folder, verify it, then swap it in (previous kept)."""
+    from publish.deploy import PublishError, publish as deploy
+
+    try:
+        live = deploy(ROOT, CONFIG["content"], CONFIG["settings_publish"], target or CONFIG["deploy_path"])
+    except PublishError as error:
+        sys.exit(str(error))
+    kept = f"；上一版本保留在 {live}.previous（invoke rollback 可恢复）" if Path(f"{live}.previous").is_dir() else ""
+    print(f"已发布到 {live}{kept}。")
+
+
+@task(help={"target": "the live folder (default: the output folder)"})
+def rollback(c, target=None):
+    """Put the previously published site back in place."""
+    from publish.deploy import PublishError, rollback as restore
+
+    try:
+        print(f"已恢复上一版本到 {restore(target or CONFIG['deploy_path'])}。")
+    except PublishError as error:
+        sys.exit(str(error))
 
 
 # Invoke cannot make a positional argument optional, so the path is given as `invoke check --path P`.
-@task(help={"path": "a content folder or one reply file (default: the content folder)"})
-def check(c, path=None):
+@task(help={"path": "a content folder or one reply file (default: the content folder)",
+            "fix": "first convert GBK files to UTF-8 and repair front-matter key lines"})
+def check(c, path=None, fix=False):
     """Validate reply files without building; non-zero exit when any is invalid."""
     from replies.check import main
 
-    code = main([path] if path else [], CONFIG["content"])
+    code = main([path] if path else [], CONFIG["content"], settings_file=CONFIG["settings_base"], repair=fix)
     if code:
         sys.exit(code)
+
+
+@task(help={"kind": "建议 or 提案", "level": "全国, 省, 市 or 县", "session": "e.g. 省十二届人大七次会议",
+            "year": "default: the session's year, or this year", "number": "e.g. 0512", "title": "the subject",
+            "lead": "lead deputy or proposer", "role": "主办, 会办, 分办 or 协办", "category": "e.g. 口岸建设",
+            "reply_class": "A-D (主办/分办)", "lead_unit": "the lead unit (会办/协办)",
+            "reply_date": "default: today", "disclosure": "default: 主动公开",
+            "nondisclosure_reason": "when not 主动公开", "no_input": "never ask; fail on missing answers"})
+def new(c, kind=None, level=None, session=None, year=None, number=None, title=None, lead=None, role=None,
+        category=None, reply_class=None, lead_unit=None, reply_date=None, disclosure=None,
+        nondisclosure_reason=None, no_input=False):
+    """Create a reply file with every field, asking for what is not given."""
+    given = {k: v for k, v in locals().items() if k not in ("c", "no_input") and v is not None}
+    from replies.check import settings_for
+    from replies.registry import options
+    from replies.scaffold import main
+
+    replies_dir = options(settings_for(CONFIG["settings_base"], CONFIG["content"]))["path"]
+    code = main(CONFIG["content"], replies_dir, given, interactive=not no_input and sys.stdin.isatty())
+    if code:
+        sys.exit(code)
+
+
+@task(name="setup-hooks")
+def setup_hooks(c):
+    """Install the git pre-commit hook that checks the reply files of each commit."""
+    from publish.hooks import install
+
+    print(f"已安装提交前检查：{install(ROOT, sys.executable, CONFIG['content'], CONFIG['settings_base'])}")
 
 
 @task(help={"args": "extra pytest arguments"})
