@@ -93,3 +93,14 @@ def test_leaks_are_found_through_markup_entities_and_escapes(tmp_path, basic_sec
     (tmp_path / "clean.html").write_text("<p>答复正文</p>", encoding="utf-8")
     found = disclosure.leaks(tmp_path, basic_secrets)
     assert [(leak.path, leak.secret.text) for leak in found] == [(name, WITHHELD_SENTENCE)]
+
+
+def test_the_output_check_runs_after_every_other_finalized_receiver(tmp_path):
+    from pelican import Pelican, signals
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"),
+                             override={"PATH": str(FIXTURES / "basic"), "OUTPUT_PATH": str(tmp_path)})
+    Pelican(settings)  # loads the plugins: sitemap, for one, writes its file at `finalized`
+    receivers = list(signals.finalized.receivers.values())
+    assert len(receivers) > 1 and receivers[-1]() is disclosure.verify_output

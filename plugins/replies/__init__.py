@@ -6,8 +6,9 @@ Signals:
   attachment generator.
 - readers_init: read .md files with YAML front-matter (replies come from the validated store).
 - generator_init: give templates the schema (Chinese labels, enumerations) and the cn_date filter.
-- finalized: search every output file for the text of withheld replies and of 摘要 letters; a hit
-  fails the build (disclosure.py).
+- initialized: connect disclosure.verify_output to `finalized` now, after every plugin has registered,
+  so that it runs last and sees every file (sitemap, feeds…) written at `finalized`; it searches the
+  output for the text of withheld replies and of 摘要 letters, and a hit fails the build.
 """
 
 from __future__ import annotations
@@ -36,4 +37,4 @@ def register():
     signals.get_generators.connect(load_store)
     signals.readers_init.connect(add_reader)
     signals.generator_init.connect(templating.add_to_environment)
-    signals.finalized.connect(disclosure.verify_output)
+    signals.initialized.connect(disclosure.connect_last)

@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pelican import signals
+
 from . import registry
 
 MIN_LENGTH = 10
@@ -158,6 +160,11 @@ def report(found: list[Leak], output_path) -> str:
 
 def _shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "……"
+
+
+def connect_last(pelican) -> None:
+    """`initialized` receiver: connect verify_output to `finalized` after every plugin's receivers."""
+    signals.finalized.connect(verify_output)
 
 
 def verify_output(pelican) -> None:
