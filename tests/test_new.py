@@ -74,7 +74,7 @@ def test_asks_for_what_is_missing_with_defaults_from_the_content(fixture_copy):
     given = {"kind": "建议", "level": "省"}
     # session: accept the latest one offered; year: accept; number; title; lead; role (a wrong one
     # first); lead_unit (asked for 会办); category; reply_date and disclosure: accept the defaults
-    inputs = ["", "", "0601", "关于加快物流发展的建议", "李四", "主持", "会办", "省发展改革委", "口岸建设", "", ""]
+    inputs = ["", "", '"0601"', "关于加快物流发展的建议", "李四", "主持", "会办", "省发展改革委", "口岸建设", "", ""]
     code, said = run(content, given, inputs)
     assert code == 0, said
     prompts = [s for s in said if s.endswith("：")]

@@ -90,6 +90,11 @@ def identities(root: Path, replies_dir: str):
         yield source, tuple(raw.get(key) for key in ("level", "kind", "session", "number"))
 
 
+def _clean(value) -> str:
+    """An answer without surrounding spaces or quotes (the help says to quote the number in the file)."""
+    return str(value).strip().strip("\"'“”‘’").strip()
+
+
 def path_for(content_root: Path, replies_dir: str, answers: dict) -> Path:
     code = f"{schema.LEVEL_CODES[answers['level']]}-{schema.KIND_CODES[answers['kind']]}-{answers['number']}"
     return Path(content_root) / replies_dir / answers["year"] / f"{code}.md"
@@ -122,7 +127,7 @@ def create(content_root, replies_dir: str, answers: dict) -> Path:
     """Write the new reply file; raise ScaffoldError when an answer is missing or wrong, when the
     number exists, or when the file exists."""
     root = Path(content_root)
-    answers = {k: str(v).strip() for k, v in answers.items() if v is not None and str(v).strip()}
+    answers = {k: _clean(v) for k, v in answers.items() if v is not None and _clean(v)}
     problems = [f"{field_name(k)}：{why}"
                 for k in QUESTIONS if needed(k, answers) and (why := check_answer(k, answers.get(k, "")))]
     if problems:
@@ -158,7 +163,7 @@ def ask(given: dict, store, today: datetime.date, input=input, print=print) -> d
             offered = defaults(key, answers, store, today)
             choices = f"（{'、'.join(f.choices)}）" if f.choices else ""
             hint = f" [{offered}]" if offered else ""
-            reply = input(f"{f.label}{choices}，{f.help}{hint}：").strip()
+            reply = _clean(input(f"{f.label}{choices}，{f.help}{hint}："))
             answers[key] = reply or offered or ""
     return answers
 
