@@ -13,6 +13,8 @@ letters, and finding them elsewhere proves nothing.  Names are not searched (a w
 named by a published reply); the tests check them on the sample content.
 
 Any hit fails the build with the list of files; publishing (plugins/publish) then keeps the live site.
+All files are searched as one text, once per secret sentence (str.find, in C): about 3 ms per sentence
+per 20 million characters of output.
 """
 
 from __future__ import annotations
