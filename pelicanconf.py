@@ -11,6 +11,9 @@ SITENAME = "建议提案办理"
 SITE_OWNER = "湖南省商务厅"
 SITEURL = ""
 RELATIVE_URLS = False
+# Every build starts from an empty output folder, so a page of a reply that has since been withheld
+# cannot linger in a preview.  Content is validated before Pelican cleans anything.
+DELETE_OUTPUT_DIRECTORY = True
 
 PATH = "content"
 THEME = os.path.join(os.path.dirname(os.path.abspath(__file__)), "theme")

@@ -153,3 +153,12 @@ def test_reply_pages_link_newer_and_older_replies(basic_site):
     assert older == "/2017/sheng-jianyi-1418/"
     back = page(basic_site, "2017/sheng-jianyi-1418/index.html").select_one(".jy-pager a[rel=prev]")
     assert back["href"] == "/2018/sheng-tian-0101/"
+
+
+def test_a_build_starts_from_an_empty_output_folder(tmp_path):
+    output = tmp_path / "out"
+    stale = output / "2017/sheng-jianyi-0999/index.html"  # a page from when the reply was public
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old page", encoding="utf-8")
+    build(FIXTURES / "basic", output)
+    assert not stale.exists() and (output / REPLY).is_file()

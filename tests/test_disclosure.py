@@ -44,12 +44,14 @@ def test_a_page_quoting_the_letter_of_a_summary_reply_fails_the_build(fixture_co
 
 
 def test_a_page_left_by_an_earlier_build_fails_the_build(tmp_path):
+    """Builds start from an empty folder (DELETE_OUTPUT_DIRECTORY); where a site keeps its output,
+    the guard still catches what an earlier build left."""
     output = tmp_path / "out"
     stale = output / "2017/sheng-jianyi-0999/index.html"  # written when the reply was still public
     stale.parent.mkdir(parents=True)
     stale.write_text("<h1>关于某保密事项的建议隐匿标题</h1>", encoding="utf-8")
     with pytest.raises(disclosure.DisclosureError) as error:
-        build(FIXTURES / "basic", output)
+        build(FIXTURES / "basic", output, DELETE_OUTPUT_DIRECTORY=False)
     message = str(error.value)
     assert "2017/sheng-jianyi-0999/index.html: 含有 replies/2017/sheng-jianyi-0999.md 中“不予公开”答复的题目" in message
     assert "“不予公开”答复的网址“2017/sheng-jianyi-0999”" in message
