@@ -22,7 +22,7 @@ DEFAULT_LANG = "zh-CN"
 DEFAULT_DATE_FORMAT = "%Y年%-m月%-d日"
 
 PLUGIN_PATHS = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins")]
-PLUGINS = ["replies", "browse", "stats", "feeds", "opendata", "sitemap"]
+PLUGINS = ["replies", "browse", "stats", "feeds", "opendata", "sitemap", "search"]
 REPLIES = {"path": "replies"}
 # Privacy guard (replies/privacy.py): values that look like a deputy's mobile number, ID number, e-mail or
 # street address but may be published, written as in the letter, e.g. the department's own address.

@@ -1,4 +1,4 @@
-"""Tasks: Pelican's quickstart tasks (same names and meanings) plus new, check, setup-hooks, rollback, test.
+"""Tasks: Pelican's quickstart tasks (same names and meanings) plus new, check, setup-hooks, rollback, search, test.
 
 Each task is a thin wrapper; the work lives in plugins/.
 """
@@ -147,6 +147,27 @@ def setup_hooks(c):
     from publish.hooks import install
 
     print(f"已安装提交前检查：{install(ROOT, sys.executable, CONFIG['content'], CONFIG['settings_base'])}")
+
+
+@task(help={"query": "terms separated by spaces; a reply must contain them all", "year": "e.g. 2017",
+            "kind": "建议 or 提案", "level": "全国, 省, 市 or 县", "category": "e.g. 口岸建设",
+            "key-class": "the key class's address name, e.g. zimaoqu", "role": "主办, 会办, 分办 or 协办",
+            "answer-class": "A, B, C or D", "sort": "relevance (default) or date"})
+def search(c, query, year=None, kind=None, level=None, category=None, key_class=None, role=None,
+           answer_class=None, sort="relevance"):
+    """Search the published replies from the Whoosh index (builds the site first when there is none)."""
+    from pelican.settings import read_settings
+    from search import cli, index
+
+    settings = read_settings(CONFIG["settings_base"])
+    if not index.exists(index.directory(settings)):
+        build(c)
+    filters = {"year": year, "kind": kind, "level": level, "category": category, "key_class": key_class,
+               "role": role, "answer_class": answer_class}
+    try:
+        cli.run(settings, query, filters, sort)
+    except ValueError as error:
+        sys.exit(f"invoke search: {error}")
 
 
 @task(help={"args": "extra pytest arguments"})
