@@ -1,0 +1,21 @@
+"""Search: a Whoosh index of the public replies at build time, a static index for the browser, the search page.
+
+Signals:
+- get_generators: adds SearchGenerator, which runs after the articles are read and the browse plugin
+  has linked the deputies: generate_context updates the Whoosh index in the cache folder (only replies
+  that changed are indexed again); generate_output exports the static index and writes the search page.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from .generator import SearchGenerator
+
+
+def add_generator(pelican):
+    return SearchGenerator
+
+
+def register():
+    signals.get_generators.connect(add_generator)

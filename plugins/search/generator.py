@@ -1,0 +1,82 @@
+"""Indexes the public replies after they are read, then writes the static index and the search page."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from pelican.generators import Generator
+
+from browse import names
+from replies import schema
+
+from . import document, export, index
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "url": "search/",
+    "save_as": "search/index.html",
+    "index_path": "search/index/",  # the static index, under the output folder
+    "page_size": 10,  # results shown at first and added by "more results"
+}
+
+#: The filters of the search page and the command line, in the order the page shows them.
+FILTER_LABELS = {
+    "year": schema.label("year"), "kind": schema.label("kind"), "level": schema.label("level"),
+    "category": schema.label("category"), "key_class": schema.label("key_group"),
+    "role": schema.label("role"), "answer_class": schema.label("reply_class"),
+}
+
+
+def options(settings) -> dict:
+    given = settings.get("SEARCH", {}) or {}
+    unknown = set(given) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"Unknown SEARCH setting(s): {', '.join(sorted(unknown))}; known: {', '.join(DEFAULTS)}")
+    merged = {**DEFAULTS, **given}
+    if not isinstance(merged["page_size"], int) or merged["page_size"] < 1:
+        raise ValueError(f"SEARCH['page_size'] must be a positive integer, not {merged['page_size']!r}")
+    return merged
+
+
+def filter_choices(records: list[dict], key_classes=()) -> list[dict]:
+    """Each filter with the values that occur among the public replies: [{name, label, choices: [(value, label)]}]."""
+    present = {facet: {r["facets"][facet] for r in records} - {""} for facet in index.FACETS}
+    short = {k.slug: k.short_name for k in key_classes}
+    order = {
+        "year": lambda v: -int(v),
+        "kind": schema.KINDS.index, "level": schema.LEVELS.index, "role": schema.ROLES.index,
+        "category": names.sort_key, "key_class": lambda v: names.sort_key(short.get(v, v)),
+        "answer_class": str,
+    }
+    labels = {
+        "year": lambda v: f"{v}年",
+        "kind": lambda v: "人大代表建议" if v == "建议" else "政协委员提案",
+        "key_class": lambda v: short.get(v, v),
+        "answer_class": lambda v: f"{v}类：{schema.reply_class_meaning(v)}",
+    }
+    return [{"name": facet, "label": FILTER_LABELS[facet],
+             "choices": [(v, labels.get(facet, str)(v)) for v in sorted(present[facet], key=order[facet])]}
+            for facet in index.FACETS]
+
+
+class SearchGenerator(Generator):
+    def generate_context(self):
+        self.options = options(self.settings)
+        articles = [a for a in self.context.get("articles", []) if hasattr(a, "reply")]
+        records = [document.record(a) for a in articles]
+        self.folder = index.directory(self.settings)
+        self.stats = index.update(self.folder, records)
+        self.context["SEARCH_URL"] = self.options["url"]
+        self.context["search_filters"] = filter_choices(records, self.context.get("key_classes", []))
+
+    def generate_output(self, writer):
+        target = os.path.join(self.output_path, self.options["index_path"])
+        summary = export.export(index.open_index(self.folder), target, self.options["page_size"])
+        log.info("search: static index of %d replies, %d grams in %d shards, %d files, %.1f MB",
+                 summary.docs, summary.grams, summary.shards, summary.files, summary.bytes / 1e6)
+        writer.write_file(self.options["save_as"], self.get_template("search"), self.context,
+                          url=self.options["url"], search_index=self.options["index_path"],
+                          search_build=summary.build, search_page_size=self.options["page_size"],
+                          relative_urls=self.settings["RELATIVE_URLS"])

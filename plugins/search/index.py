@@ -1,0 +1,89 @@
+"""The Whoosh index of the public replies, kept in Pelican's cache folder and updated incrementally.
+
+One document per public reply: its searchable text (head, a newline, body) in the field `text`, analysed
+by analyzer.GramTokenizer with positions; the filter values as ID fields; and the reply's record
+(document.record, without the body) stored for the static export and the command line.  Each
+document carries the hash of its record: a reply whose hash did not change is not indexed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, STORED, TEXT, Schema
+
+from .analyzer import GramTokenizer
+
+log = logging.getLogger(__name__)
+
+#: Bumped when the schema changes: a new name means a new, empty index.
+SCHEMA_VERSION = 1
+INDEX_NAME = f"replies{SCHEMA_VERSION}"
+FACETS = ("year", "kind", "level", "category", "key_class", "role", "answer_class")
+
+
+def schema() -> Schema:
+    return Schema(key=ID(unique=True, stored=True), hash=STORED, record=STORED,
+                  text=TEXT(analyzer=GramTokenizer(), phrase=True),
+                  **{facet: ID(stored=False) for facet in FACETS})
+
+
+@dataclass
+class Stats:
+    added: int = 0  # documents written: new or changed replies
+    removed: int = 0  # documents deleted: replies changed, withheld or gone
+    kept: int = 0  # unchanged replies, not indexed again
+
+    def __str__(self):
+        return f"{self.added} indexed, {self.removed} removed, {self.kept} unchanged"
+
+
+def directory(settings) -> str:
+    """The index of one content folder: builds of other folders sharing the cache never touch it."""
+    content = hashlib.sha1(os.path.realpath(settings["PATH"]).encode("utf-8")).hexdigest()[:12]
+    return os.path.join(os.path.abspath(settings["CACHE_PATH"]), "search", content)
+
+
+def exists(folder: str) -> bool:
+    return whoosh_index.exists_in(folder, indexname=INDEX_NAME)
+
+
+def open_index(folder: str, create: bool = False):
+    """The index in `folder`; a new empty one when it does not exist (or has an older schema) and `create`."""
+    if whoosh_index.exists_in(folder, indexname=INDEX_NAME):
+        return whoosh_index.open_dir(folder, indexname=INDEX_NAME)
+    if not create:
+        raise FileNotFoundError(f"no search index in {folder}")
+    os.makedirs(folder, exist_ok=True)
+    return whoosh_index.create_in(folder, schema(), indexname=INDEX_NAME)
+
+
+def update(folder: str, records: list[dict]) -> Stats:
+    """Make the index hold exactly `records`, writing only the new and changed ones."""
+    ix = open_index(folder, create=True)
+    with ix.reader() as reader:
+        indexed = {fields["key"]: fields["hash"] for fields in reader.all_stored_fields()}
+    wanted = {r["key"]: r for r in records}
+    stale = [key for key, digest in indexed.items() if wanted.get(key, {}).get("hash") != digest]
+    fresh = [r for key, r in wanted.items() if indexed.get(key) != r["hash"]]
+    stats = Stats(added=len(fresh), removed=len(stale), kept=len(wanted) - len(fresh))
+    if stale or fresh:
+        writer = ix.writer(limitmb=256, timeout=120)  # waits while another build of the same content writes
+        for key in stale:
+            writer.delete_by_term("key", key)
+        for r in fresh:
+            writer.add_document(**fields(r))
+        writer.commit()
+    log.info("search: %s", stats)
+    return stats
+
+
+def fields(record: dict) -> dict:
+    stored = {k: v for k, v in record.items() if k != "body"}
+    values = {facet: value for facet, value in record["facets"].items() if value}
+    return {"key": record["key"], "hash": record["hash"], "record": stored,
+            "text": record["head"] + "\n" + record["body"], **values}

@@ -1,0 +1,159 @@
+"""The search plugin in a build: public replies only, summaries not letters, incremental, a faithful export."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import FIXTURES, ROOT, build
+from search import analyzer, generator, index, query
+from search_support import Truth, read_static_index, whoosh_index
+
+
+@pytest.fixture(scope="module")
+def basic(tmp_path_factory):
+    out = tmp_path_factory.mktemp("search-basic") / "output"
+    build(FIXTURES / "basic", out)
+    return out
+
+
+def _ix(output, content=FIXTURES / "basic"):
+    return whoosh_index(content, output)
+
+
+def _urls(answer) -> list[str]:
+    return [hit["url"] for hit in answer.hits]
+
+
+def test_only_public_replies_are_indexed(basic):
+    truth = Truth(FIXTURES / "basic")
+    with _ix(basic).searcher() as searcher:
+        keys = {fields["key"] for fields in searcher.all_stored_fields()}
+        stored = json.dumps([f["record"] for f in searcher.all_stored_fields()], ensure_ascii=False)
+    assert keys == set(truth.texts)
+    assert "sheng-jianyi-0999" not in stored and "隐代表甲" not in stored and "壬癸" not in stored
+    assert _urls(query.search(_ix(basic), "壬癸")) == []
+    assert _urls(query.search(_ix(basic), "隐代表甲")) == []
+    static = read_static_index(basic / "search" / "index")
+    assert "壬癸" not in static["entries"] and "隐代" not in static["entries"]
+
+
+def test_a_summary_reply_is_indexed_by_its_summary_never_its_letter(basic):
+    ix = _ix(basic)
+    assert _urls(query.search(ix, "连锁便利店发展的指导意见")) == ["2017/sheng-jianyi-1418/"]
+    assert _urls(query.search(ix, "全文专用句子")) == []
+    static = read_static_index(basic / "search" / "index")
+    assert "甲乙丙" not in static["entries"] and "专用句" not in static["entries"]
+    texts = [gzip.decompress(p.read_bytes()).decode("utf-8") for p in (basic / "search" / "index" / "t").iterdir()]
+    assert any("指导意见" in t for t in texts) and not any("全文专用句子" in t for t in texts)
+
+
+@pytest.mark.parametrize("content", ["basic", "sample"])
+def test_the_static_index_holds_exactly_the_grams_of_the_searchable_texts(tmp_path_factory, content):
+    """Read back with an independent reader: every gram of every reply, its replies, head flags, positions."""
+    folder = FIXTURES / "basic" if content == "basic" else ROOT / "content"
+    out = build(folder, tmp_path_factory.mktemp(f"search-export-{content}") / "output")
+    truth = Truth(folder)
+    static = read_static_index(out / "search" / "index")
+    docs = sorted((out / "search" / "index" / "d").glob("*.json"), key=lambda p: int(p.stem))
+    url_of = [json.loads(p.read_text(encoding="utf-8"))["u"] for p in docs]
+    assert sorted(url_of) == sorted(truth.texts)
+    expected: dict[str, set] = {}
+    for url, text in truth.texts.items():
+        for position, gram in analyzer.grams(text):
+            for length in range(1, len(gram) + 1):
+                expected.setdefault(gram[:length], set()).add(url)
+    assert set(static["entries"]) == set(expected)
+    # The texts the browser checks phrases against (d/ and t/) are the texts the positions point into.
+    shown = {}
+    for i, url in enumerate(url_of):
+        doc = json.loads(docs[i].read_text(encoding="utf-8"))
+        text = json.loads(gzip.decompress((out / "search" / "index" / "t" / f"{i}.gz").read_bytes()))
+        head = analyzer.normalise(doc["h"])
+        shown[url] = (head + "\n" + analyzer.normalise("\n".join([v for _, v in text["m"]] + [text["l"]])), len(head))
+        assert head == truth.heads[url]
+    for key, (ids, heads, positions) in static["entries"].items():
+        urls = [url_of[i] for i in ids]
+        assert set(urls) == expected[key], key
+        assert heads == [key in truth.heads[u] for u in urls], key
+        if positions is not None:
+            for url, tagged in zip(urls, positions):
+                text, head_length = shown[url]
+                assert [t >> 1 for t in tagged] == [i for i in range(len(text)) if text.startswith(key, i)], key
+                assert all((t & 1) == ((t >> 1) > head_length) for t in tagged), key
+
+
+def test_unchanged_replies_are_not_indexed_again(fixture_copy, tmp_path, caplog):
+    content = fixture_copy("basic")
+    out = tmp_path / "output"
+    caplog.set_level(logging.INFO, logger="search.index")
+    build(content, out)
+    assert "search: 4 indexed, 0 removed, 0 unchanged" in caplog.text
+    generation = _ix(out, content).latest_generation()
+
+    caplog.clear()
+    build(content, out)
+    assert "search: 0 indexed, 0 removed, 4 unchanged" in caplog.text
+    assert _ix(out, content).latest_generation() == generation  # nothing was written
+
+    reply = content / "replies" / "2017" / "sheng-jianyi-0512.md"
+    reply.write_text(reply.read_text(encoding="utf-8").replace("高速公路口岸作业区", "高速公路口岸新作业区"), encoding="utf-8")
+    caplog.clear()
+    build(content, out)
+    assert "search: 1 indexed, 1 removed, 3 unchanged" in caplog.text
+    assert _urls(query.search(_ix(out, content), "口岸新作业区")) == ["2017/sheng-jianyi-0512/"]
+
+    withheld = content / "replies" / "2018" / "sheng-tian-0101.md"
+    text = withheld.read_text(encoding="utf-8").replace("disclosure: 主动公开", "disclosure: 不予公开\nnondisclosure_reason: 测试")
+    withheld.write_text(text, encoding="utf-8")
+    caplog.clear()
+    build(content, out)
+    assert "search: 0 indexed, 1 removed, 3 unchanged" in caplog.text
+    assert _urls(query.search(_ix(out, content), "民盟省委")) == []
+    static = read_static_index(out / "search" / "index")
+    assert static["manifest"]["docs"] == 3 and "民盟省" not in static["entries"]
+
+
+def test_settings_are_checked():
+    with pytest.raises(ValueError, match="Unknown SEARCH setting.*page_sise"):
+        generator.options({"SEARCH": {"page_sise": 5}})
+    with pytest.raises(ValueError, match="page_size"):
+        generator.options({"SEARCH": {"page_size": 0}})
+    with pytest.raises(ValueError, match="unknown filter.*colour"):
+        query.check_filters({"colour": "red"})
+
+
+def test_the_search_page_is_a_real_form_with_filters_and_browse_links(tmp_path):
+    out = build(FIXTURES / "basic", tmp_path / "output", SITEURL="/jytabl")
+    soup = BeautifulSoup((out / "search" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    form = soup.select_one("main form[role=search]")
+    assert form["method"] == "get" and form["action"] == "/jytabl/search/"
+    assert form["data-index"] == "/jytabl/search/index/" and form["data-site"] == "/jytabl/"
+    field = form.select_one("input[name=q]")
+    assert soup.select_one(f"label[for={field['id']}]").get_text(strip=True)
+    selects = {s["name"]: [o["value"] for o in s.select("option")] for s in form.select("select")}
+    assert set(selects) == {"year", "kind", "level", "category", "key_class", "role", "answer_class", "sort"}
+    # The only C reply is withheld: its values are not offered.
+    assert selects["year"] == ["", "2018", "2017"] and selects["answer_class"] == ["", "A", "B"]
+    assert selects["key_class"] == ["", "zimaoqu"]
+    for select in form.select("select"):
+        assert soup.select_one(f"label[for={select['id']}]")
+    assert soup.select_one("#search-results") is not None
+    links = {a["href"] for a in soup.select(".jy-search__browse a")}
+    assert links == {"/jytabl/deputies/", "/jytabl/categories/", "/jytabl/key-classes/", "/jytabl/years/"}
+    script = soup.select_one("script[src]")["src"]
+    assert script.startswith("/jytabl/") and (out / script.removeprefix("/jytabl/")).is_file()
+    assert not re.search(r"https?://", str(soup.select("script, link")))  # nothing from a third party
+
+
+def test_every_other_page_has_the_search_form_in_its_header(basic):
+    for page in ("index.html", "2017/sheng-jianyi-0512/index.html", "deputies/index.html"):
+        soup = BeautifulSoup((basic / page).read_text(encoding="utf-8"), "html.parser")
+        form = soup.select_one("header form[role=search]")
+        assert form is not None and form["method"] == "get" and form["action"] == "/search/", page
+        assert soup.select_one(f"label[for={form.select_one('input[name=q]')['id']}]"), page

@@ -1,0 +1,557 @@
+/* Search in the browser over the static index of plugins/search/export.py; no server, no third party.
+ *
+ * The analyzer part mirrors plugins/search/analyzer.py exactly (tests compare both on tricky strings);
+ * the ranking mirrors plugins/search/rank.py.  A query downloads only the shards of its grams, the
+ * position chunks that can still hold a match, and the display data of the results it shows.
+ * Every piece of user input reaches the page as text nodes, never as HTML.
+ */
+(function () {
+  'use strict';
+
+  // ---- Analyzer: normalisation and tokenisation (see analyzer.py) ----
+  var GRAM = 3;
+  var WHITESPACE = '\t\n\u000b\u000c\r \u001c\u001d\u001e\u001f\u0085\u00a0\u1680\u2000\u2001\u2002\u2003' +
+    '\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
+  var IGNORED = '\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff';
+  function charClass(chars) {
+    return Array.from(chars).map(function (c) {
+      return '\\u' + ('000' + c.charCodeAt(0).toString(16)).slice(-4);
+    }).join('');
+  }
+  var RUNS = new RegExp('[^' + charClass(WHITESPACE) + ']+', 'g');
+  var IGNORED_RE = new RegExp('[' + charClass(IGNORED) + ']', 'g');
+
+  // t2s: a function from one character to its Simplified form (or undefined).
+  function normalise(text, t2s) {
+    var out = '';
+    for (var ch of text.normalize('NFKC').replace(IGNORED_RE, '')) out += (t2s && t2s(ch)) || ch;
+    return out.toLowerCase();
+  }
+  function runs(text) {
+    var found = [], match;
+    RUNS.lastIndex = 0;
+    while ((match = RUNS.exec(text)) !== null) found.push(match);
+    return found;
+  }
+  function terms(normalised) {
+    var seen = [];
+    runs(normalised).forEach(function (m) { if (seen.indexOf(m[0]) < 0) seen.push(m[0]); });
+    return seen;
+  }
+  function grams(normalised) {  // [position in code points, gram] as analyzer.grams
+    var out = [];
+    runs(normalised).forEach(function (m) {
+      var start = Array.from(normalised.slice(0, m.index)).length, cps = Array.from(m[0]);
+      for (var i = 0; i < cps.length; i++) out.push([start + i, cps.slice(i, i + GRAM).join('')]);
+    });
+    return out;
+  }
+  function cover(term) {
+    var cps = Array.from(term), last = cps.length - GRAM, offsets = [];
+    for (var o = 0; o < last; o += GRAM) offsets.push(o);
+    offsets.push(last);
+    return offsets.map(function (o) { return [o, cps.slice(o, o + GRAM).join('')]; });
+  }
+  function plan(term) {
+    var n = Array.from(term).length;
+    if (n < GRAM) return ['prefix', term];
+    if (n === GRAM) return ['gram', term];
+    return ['phrase', cover(term)];
+  }
+  function gramHash(text) {  // FNV-1a over code points, MurmurHash3 finaliser (export.gram_hash)
+    var h = 0x811c9dc5;
+    for (var ch of text) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193);
+    h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
+    return h >>> 0;
+  }
+
+  // ---- Fetching: every file once per page, cache-busted by the build id ----
+  function Index(base, build) {
+    this.base = base;
+    this.build = build;
+    this.files = new Map();
+  }
+  Index.prototype.get = function (path, type) {
+    if (!this.files.has(path)) {
+      var url = this.base + path + '?v=' + encodeURIComponent(this.build);
+      this.files.set(path, fetch(url).then(function (response) {
+        if (!response.ok) throw new Error(response.status + ' ' + url);
+        return type === 'json' ? response.json() : response.arrayBuffer().then(function (b) { return new Uint8Array(b); });
+      }));
+    }
+    return this.files.get(path);
+  };
+  Index.prototype.manifest = function () { return this.get('manifest.json', 'json'); };
+
+  // Traditional -> Simplified: a mask of the characters that change, then their 256-character block.
+  Index.prototype.t2s = function (text) {
+    var self = this;
+    return Promise.all([this.manifest(), this.get('s/mask.bin')]).then(function (loaded) {
+      var manifest = loaded[0];
+      if (!self.mask) self.mask = new Set(listOf(new Reader(loaded[1])));
+      var blocks = new Set();
+      for (var ch of text.normalize('NFKC')) {
+        var code = ch.codePointAt(0);
+        if (self.mask.has(code)) blocks.add(code >> manifest.t2sBlock);
+      }
+      return Promise.all(Array.from(blocks).map(function (b) { return self.get('s/' + b.toString(16) + '.json', 'json'); }));
+    }).then(function (tables) {
+      var map = Object.assign.apply(null, [{}].concat(tables));
+      return function (ch) { return map[ch]; };
+    });
+  };
+  Index.prototype.normalise = function (text) {
+    return this.t2s(text).then(function (t2s) { return normalise(text, t2s); });
+  };
+
+  // ---- Binary format (export.py) ----
+  function Reader(bytes, at) { this.b = bytes; this.i = at || 0; }
+  Reader.prototype.byte = function () { return this.b[this.i++]; };
+  Reader.prototype.v = function () {
+    var value = 0, shift = 0, b;
+    do { b = this.b[this.i++]; value += (b & 0x7f) * Math.pow(2, shift); shift += 7; } while (b & 0x80);
+    return value;
+  };
+  Reader.prototype.done = function () { return this.i >= this.b.length; };
+  function listOf(r) {
+    var n = r.v(), out = new Array(n), previous = -1;
+    for (var k = 0; k < n; k++) { previous += r.v() + 1; out[k] = previous; }
+    return out;
+  }
+  function docset(r, total) {
+    var kind = r.byte();
+    if (kind === 0) return listOf(r);
+    if (kind === 1) {
+      var first = r.v(), n = r.v(), out = [];
+      for (var j = 0; j < n; j++) {
+        var b = r.byte();
+        for (var k = 0; k < 8; k++) if (b & (1 << k)) out.push(first + 8 * j + k);
+      }
+      return out;
+    }
+    var missing = new Set(listOf(r)), all = [];
+    for (var d = 0; d < total; d++) if (!missing.has(d)) all.push(d);
+    return all;
+  }
+  function headset(r, count) {
+    var kind = r.byte(), flags = new Array(count).fill(kind === 1);
+    if (kind === 2) {
+      for (var j = 0; j < (count + 7) >> 3; j++) {
+        var b = r.byte();
+        for (var k = 0; k < 8; k++) if (b & (1 << k)) flags[8 * j + k] = true;
+      }
+    } else if (kind === 3) listOf(r).forEach(function (i) { flags[i] = true; });
+    return flags;
+  }
+  function members(r, count, into, from) {
+    for (var m = 0; m < count; m++) into[from + m] = listOf(r);
+  }
+
+  // An entry: {docs, heads, where: Map doc -> member index, positions (for 3-character keys)}.
+  Index.prototype.shard = function (n) {
+    var self = this;
+    return this.get('g/' + n.toString(16) + '.bin').then(function (bytes) {
+      var parsed = new Map(), r = new Reader(bytes), decoder = new TextDecoder();
+      while (!r.done()) {
+        var length = r.v(), key = decoder.decode(bytes.subarray(r.i, r.i + length));
+        r.i += length;
+        var at = r.i, flag = r.byte();
+        parsed.set(key, {flag: flag, at: at + 1, solo: flag === 1 ? r.v() : -1});
+        if (flag === 0) self.skipBody(r, key);
+      }
+      return parsed;
+    });
+  };
+  Index.prototype.skipBody = function (r, key) {
+    var total = this.total;
+    var docs = docset(r, total);
+    headset(r, docs.length);
+    if (Array.from(key).length === GRAM) {
+      var mode = r.byte();
+      if (mode === 1) members(r, docs.length, [], 0);
+      else { r.v(); var chunks = r.v(); for (var c = 1; c < chunks; c++) r.v(); }
+    }
+  };
+  Index.prototype.entry = function (key) {
+    var self = this;
+    return this.manifest().then(function (manifest) {
+      self.total = manifest.docs;
+      var n = gramHash(key) & (manifest.shards - 1);
+      return self.shard(n).then(function (shard) {
+        var found = shard.get(key);
+        if (!found) return null;
+        if (!found.entry) {
+          var reader = found.flag === 1
+            ? self.get('e/' + found.solo + '.bin').then(function (b) { return new Reader(b); })
+            : self.get('g/' + n.toString(16) + '.bin').then(function (b) { return new Reader(b, found.at); });
+          found.entry = reader.then(function (r) { return self.body(key, r); });
+        }
+        return found.entry;
+      });
+    });
+  };
+  Index.prototype.body = function (key, r) {
+    var docs = docset(r, this.total), entry = {docs: docs, heads: headset(r, docs.length), where: new Map()};
+    docs.forEach(function (d, i) { entry.where.set(d, i); });
+    if (Array.from(key).length === GRAM) {
+      var mode = r.byte();
+      if (mode === 1) { entry.positions = new Array(docs.length); members(r, docs.length, entry.positions, 0); }
+      else {
+        var first = r.v(), chunks = r.v(), starts = [0];
+        for (var c = 1; c < chunks; c++) starts.push(starts[c - 1] + r.v());
+        entry.chunks = {first: first, starts: starts, loaded: new Array(docs.length)};
+      }
+    }
+    return entry;
+  };
+  // Positions of the given members of a chunked entry: fetches only the chunks that hold them.
+  Index.prototype.positions = function (entry, wanted) {
+    if (entry.positions) return Promise.resolve(entry.positions);
+    var self = this, chunks = entry.chunks, needed = new Set();
+    wanted.forEach(function (member) {
+      var c = upperBound(chunks.starts, member) - 1;
+      needed.add(c);
+    });
+    return Promise.all(Array.from(needed).map(function (c) {
+      return self.get('p/' + (chunks.first + c) + '.bin').then(function (bytes) {
+        var end = c + 1 < chunks.starts.length ? chunks.starts[c + 1] : entry.docs.length;
+        members(new Reader(bytes), end - chunks.starts[c], chunks.loaded, chunks.starts[c]);
+      });
+    })).then(function () { return chunks.loaded; });
+  };
+  function upperBound(sorted, value) {
+    var lo = 0, hi = sorted.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (sorted[mid] <= value) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  function intersect(a, b) {
+    var set = new Set(b);
+    return a.filter(function (x) { return set.has(x); });
+  }
+
+  // ---- Query evaluation ----
+  // Below this many candidates a phrase is checked against the replies' own text (which the results
+  // show anyway) rather than against position chunks.
+  var TEXT_CHECK = 10;
+
+  Index.prototype.doc = function (id) { return this.get('d/' + id + '.json', 'json'); };
+  Index.prototype.text = function (id) {
+    return this.get('t/' + id + '.gz').then(function (bytes) {
+      if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+      return new Response(stream).json();
+    });
+  };
+
+  // {ids: [...], head: Map id -> Set of terms found in the head, deputies: [...]}, ranked.
+  Index.prototype.search = function (query, filters, sort) {
+    var self = this;
+    return this.manifest().then(function (manifest) {
+      self.total = manifest.docs;
+      self.shards = manifest.shards;
+      return self.normalise(query).then(function (normalised) {
+        var list = terms(normalised);
+        if (!list.length) return {ids: [], terms: [], deputies: []};
+        return Promise.all([
+          Promise.all(list.map(function (t) { return self.lookup(t); })),
+          Promise.all(Object.keys(filters).map(function (name) { return self.facet(manifest, name, filters[name]); })),
+          Promise.all(list.map(function (t) { return self.deputies(manifest, t); }))
+        ]).then(function (loaded) {
+          return self.evaluate(list, loaded[0], loaded[1], [].concat.apply([], loaded[2]), sort);
+        });
+      });
+    });
+  };
+  Index.prototype.lookup = function (term) {
+    var how = plan(term), self = this;
+    if (how[0] !== 'phrase') return this.entry(term).then(function (entry) { return {term: term, entry: entry}; });
+    return Promise.all(how[1].map(function (part) { return self.entry(part[1]); })).then(function (entries) {
+      return {term: term, cover: how[1], entries: entries};
+    });
+  };
+  Index.prototype.facet = function (manifest, name, value) {
+    var values = manifest.facets[name] || {};
+    if (!(value in values)) return Promise.resolve([]);
+    var self = this;
+    return this.get('f/' + name + '/' + values[value] + '.bin').then(function (bytes) {
+      return docset(new Reader(bytes), self.total);
+    });
+  };
+  Index.prototype.deputies = function (manifest, term) {
+    var length = Array.from(term).length, limits = manifest.deputyKeyLengths;
+    if (length < limits[0] || length > limits[1]) return Promise.resolve([]);
+    var n = gramHash(term) & (manifest.deputyShards - 1);
+    return this.get('a/' + n.toString(16) + '.json', 'json').then(function (shard) {
+      return Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : [];
+    });
+  };
+
+  Index.prototype.evaluate = function (list, lookups, facets, deputies, sort) {
+    var self = this, candidates = null;
+    function keep(ids) { candidates = candidates === null ? ids.slice() : intersect(candidates, ids); }
+    lookups.forEach(function (l) {
+      if (l.entries) {
+        if (l.entries.some(function (e) { return !e; })) keep([]);
+        else l.entries.forEach(function (e) { keep(e.docs); });
+      } else keep(l.entry ? l.entry.docs : []);
+    });
+    facets.forEach(keep);
+    var head = new Map();  // id -> number of terms in the head
+    var phrases = lookups.filter(function (l) { return l.entries && candidates.length; });
+    var checked = phrases.reduce(function (promise, l) {
+      return promise.then(function () { return self.verify(l, candidates); }).then(function (found) {
+        candidates = candidates.filter(function (id) { return found.has(id); });
+        found.forEach(function (inHead, id) { if (inHead) head.set(id, (head.get(id) || 0) + 1); });
+      });
+    }, Promise.resolve());
+    return checked.then(function () {
+      lookups.forEach(function (l) {
+        if (l.entries) return;
+        candidates.forEach(function (id) {
+          if (l.entry.heads[l.entry.where.get(id)]) head.set(id, (head.get(id) || 0) + 1);
+        });
+      });
+      var boosted = new Set();
+      deputies.forEach(function (d) { d[3].forEach(function (id) { boosted.add(id); }); });
+      var n = list.length;
+      var ids = candidates.slice().sort(function (a, b) {
+        if (sort !== 'date') {
+          var ga = boosted.has(a) ? 0 : 1, gb = boosted.has(b) ? 0 : 1;
+          if (ga !== gb) return ga - gb;
+          var sa = n + (head.get(a) || 0), sb = n + (head.get(b) || 0);
+          if (sa !== sb) return sb - sa;
+        }
+        return a - b;
+      });
+      var pages = new Map();
+      deputies.forEach(function (d) { pages.set(d[2], d); });
+      return {ids: ids, terms: list, deputies: Array.from(pages.values())};
+    });
+  };
+
+  // Does each candidate contain the phrase, and in its head?  Map id -> in head, for the ones that do.
+  Index.prototype.verify = function (lookup, candidates) {
+    if (candidates.length <= TEXT_CHECK) return this.verifyByText(lookup.term, candidates);
+    var self = this, entries = lookup.entries;
+    return Promise.all(entries.map(function (e) {
+      return self.positions(e, candidates.map(function (id) { return e.where.get(id); }));
+    })).then(function (positions) {
+      var found = new Map();
+      candidates.forEach(function (id) {
+        var sets = entries.map(function (e, i) { return new Set(positions[i][e.where.get(id)]); });
+        var first = positions[0][entries[0].where.get(id)];
+        first.forEach(function (t) {
+          var ok = lookup.cover.every(function (part, i) { return sets[i].has(t + 2 * part[0]); });
+          if (ok) found.set(id, found.get(id) || (t & 1) === 0);
+        });
+      });
+      return found;
+    });
+  };
+  Index.prototype.verifyByText = function (term, candidates) {
+    var self = this, found = new Map();
+    return Promise.all(candidates.map(function (id) {
+      return self.doc(id).then(function (d) { return self.normalise(d.h); }).then(function (head) {
+        if (head.indexOf(term) >= 0) { found.set(id, true); return; }
+        return self.text(id).then(function (t) {
+          return self.normalise(t.m.map(function (p) { return p[1]; }).concat([t.l]).join('\n'));
+        }).then(function (body) { if (body.indexOf(term) >= 0) found.set(id, false); });
+      });
+    })).then(function () { return found; });
+  };
+
+  // ---- Highlighting: text nodes and <mark>, never HTML ----
+  function highlight(element, text, list, t2s) {
+    var chars = Array.from(text), normal = '', owner = [];
+    chars.forEach(function (ch, i) {
+      var n = normalise(ch, t2s);
+      for (var k = 0; k < n.length; k++) owner.push(i);
+      normal += n;
+    });
+    var marked = new Array(chars.length).fill(false);
+    list.forEach(function (term) {
+      var at = normal.indexOf(term);
+      while (term && at >= 0) {
+        for (var k = at; k < at + term.length; k++) marked[owner[k]] = true;
+        at = normal.indexOf(term, at + 1);
+      }
+    });
+    var i = 0;
+    while (i < chars.length) {
+      var j = i;
+      while (j < chars.length && marked[j] === marked[i]) j++;
+      var piece = chars.slice(i, j).join('');
+      if (marked[i]) {
+        var mark = document.createElement('mark');
+        mark.className = 'jy-search__mark';
+        mark.textContent = piece;
+        element.appendChild(mark);
+      } else element.appendChild(document.createTextNode(piece));
+      i = j;
+    }
+    return element;
+  }
+  function window_(text, term, t2s, span) {
+    var chars = Array.from(text), normal = '', owner = [];
+    chars.forEach(function (ch, i) {
+      var n = normalise(ch, t2s);
+      for (var k = 0; k < n.length; k++) owner.push(i);
+      normal += n;
+    });
+    var at = normal.indexOf(term);
+    if (at < 0) return null;
+    var start = Math.max(0, owner[at] - span), end = Math.min(chars.length, owner[at] + term.length + span);
+    return (start > 0 ? '…' : '') + chars.slice(start, end).join('') + (end < chars.length ? '…' : '');
+  }
+
+  // ---- The page ----
+  function Page(form) {
+    this.form = form;
+    this.results = document.getElementById('search-results');
+    this.status = document.querySelector('.js-search-status');
+    this.empty = document.querySelector('.js-search-empty');
+    this.more = document.querySelector('.js-search-more');
+    this.site = form.getAttribute('data-site');
+    this.pageSize = parseInt(form.getAttribute('data-page-size'), 10) || 10;
+    this.index = new Index(form.getAttribute('data-index'), form.getAttribute('data-build'));
+    this.filterNames = Array.from(form.querySelectorAll('select')).map(function (s) { return s.name; });
+  }
+  Page.prototype.start = function () {
+    var self = this;
+    this.form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var params = self.params();
+      history.pushState(null, '', '?' + params.toString());
+      self.run(params);
+    });
+    window.addEventListener('popstate', function () { self.fill(); self.run(new URLSearchParams(location.search)); });
+    this.more.addEventListener('click', function () { self.show(self.shown + self.pageSize, true); });
+    this.fill();
+    var params = new URLSearchParams(location.search);
+    if (params.get('q')) this.run(params);
+  };
+  Page.prototype.params = function () {
+    var params = new URLSearchParams(), data = new FormData(this.form);
+    data.forEach(function (value, name) { if (String(value).trim()) params.append(name, String(value).trim()); });
+    return params;
+  };
+  Page.prototype.fill = function () {
+    var params = new URLSearchParams(location.search), form = this.form;
+    form.elements.q.value = params.get('q') || '';
+    this.filterNames.forEach(function (name) { form.elements[name].value = params.get(name) || ''; });
+  };
+  Page.prototype.run = function (params) {
+    var self = this, filters = {}, started = performance.now();
+    this.filterNames.forEach(function (name) {
+      if (name !== 'sort' && params.get(name)) filters[name] = params.get(name);
+    });
+    var serial = (this.serial = (this.serial || 0) + 1);
+    this.results.setAttribute('aria-busy', 'true');
+    return this.index.search(params.get('q') || '', filters, params.get('sort') || 'relevance').then(function (found) {
+      if (serial !== self.serial) return;
+      self.found = found;
+      self.shown = 0;
+      self.results.textContent = '';
+      self.renderStatus(params.get('q') || '');
+      return self.show(self.pageSize, false);
+    }).then(function () {
+      self.results.setAttribute('aria-busy', 'false');
+      window.jySearchLast = {ms: performance.now() - started, ids: self.found ? self.found.ids : []};
+      self.results.setAttribute('data-count', self.found ? String(self.found.ids.length) : '0');
+    }).catch(function (error) {
+      self.results.setAttribute('aria-busy', 'false');
+      self.status.textContent = '搜索暂时无法使用，请通过下方的入口查找答复。';
+      window.jySearchLast = {error: String(error)};
+      if (window.console) console.error(error);
+    });
+  };
+  Page.prototype.renderStatus = function (query) {
+    var found = this.found, status = this.status;
+    status.textContent = '';
+    if (!found.terms.length) { status.textContent = '请输入要查找的内容。'; this.empty.hidden = true; return; }
+    var line = document.createElement('p');
+    line.className = 'jy-search__count';
+    line.appendChild(document.createTextNode('“'));
+    line.appendChild(document.createTextNode(query));
+    line.appendChild(document.createTextNode(found.ids.length ? '”共找到 ' + found.ids.length + ' 件答复。' : '”没有找到答复。'));
+    status.appendChild(line);
+    var site = this.site;
+    found.deputies.forEach(function (d) {
+      var p = document.createElement('p'), a = document.createElement('a');
+      p.className = 'jy-search__deputy';
+      p.appendChild(document.createTextNode('代表页：'));
+      a.href = site + d[2];
+      a.textContent = d[0] + (d[1] ? '（' + d[1] + '）' : '');
+      p.appendChild(a);
+      p.appendChild(document.createTextNode('，其领衔和附议的建议排在最前。'));
+      status.appendChild(p);
+    });
+    this.empty.hidden = found.ids.length > 0;
+  };
+  // Appends the results up to `count`; after "more results", focus moves to the first new one.
+  Page.prototype.show = function (count, focus) {
+    var self = this, ids = this.found.ids.slice(this.shown, count);
+    return Promise.all(ids.map(function (id) { return self.item(id); })).then(function (items) {
+      items.forEach(function (li) { self.results.appendChild(li); });
+      self.shown += items.length;
+      self.more.hidden = self.shown >= self.found.ids.length;
+      if (focus && items.length) items[0].querySelector('a').focus();
+    });
+  };
+  Page.prototype.item = function (id) {
+    var self = this, list = this.found.terms;
+    return this.index.doc(id).then(function (d) {
+      return self.index.t2s(d.h + d.p).then(function (t2s) { return self.render(id, d, t2s); });
+    });
+  };
+  Page.prototype.render = function (id, d, t2s) {
+    var self = this, list = this.found.terms;
+    var li = document.createElement('li'), h = document.createElement('h2'), a = document.createElement('a');
+    li.className = 'jy-search__result';
+    h.className = 'jy-search__title';
+    a.href = self.site + d.u;
+    highlight(a, d.t, list, t2s);
+    h.appendChild(a);
+    li.appendChild(h);
+    var meta = document.createElement('p');
+    meta.className = 'jy-search__meta';
+    [d.n, d.x, d.p, '答复日期 ' + cnDate(d.d)].forEach(function (part) {
+      if (!part) return;
+      if (meta.childNodes.length) meta.appendChild(document.createTextNode(' · '));
+      highlight(meta, part, list, t2s);
+    });
+    li.appendChild(meta);
+    var inHead = normalise(d.h, t2s), missing = list.filter(function (t) { return inHead.indexOf(t) < 0; });
+    if (!missing.length) return li;
+    return self.index.text(id).then(function (t) {
+      return self.index.t2s(t.l + t.m.join('')).then(function (t2s) { return [t, t2s]; });
+    }).then(function (loaded) {
+      var t = loaded[0], t2s = loaded[1], snippet = document.createElement('p');
+      snippet.className = 'jy-search__snippet';
+      var pairs = t.m.concat([['', t.l]]);
+      missing.some(function (term) {
+        return pairs.some(function (p) {
+          var piece = window_(p[1], term, t2s, 40);
+          if (piece === null) return false;
+          highlight(snippet, (p[0] ? p[0] + '：' : '') + piece, list, t2s);
+          return true;
+        });
+      });
+      if (snippet.childNodes.length) li.appendChild(snippet);
+      return li;
+    });
+  };
+  function cnDate(iso) {
+    var p = iso.split('-');
+    return +p[0] + '年' + +p[1] + '月' + +p[2] + '日';
+  }
+
+  window.jySearch = {normalise: normalise, terms: terms, grams: grams, cover: cover, plan: plan,
+    gramHash: gramHash, Index: Index};
+  var form = document.querySelector('.js-search-form');
+  if (form && document.getElementById('search-results') && window.fetch && window.DecompressionStream) {
+    document.querySelectorAll('.js-search-nojs').forEach(function (note) { note.hidden = true; });
+    window.jySearch.page = new Page(form);
+    window.jySearch.page.start();
+  }
+}());
