@@ -38,6 +38,19 @@ STATIC_PATHS = []
 
 ARTICLE_URL = "{year}/{slug}/"
 ARTICLE_SAVE_AS = "{year}/{slug}/index.html"
+# One language, and a reply's slug repeats across years (numbers start again each session): translations
+# are not looked for.  Pelican's default pairs articles by slug, warns on every repeat (fatal in CI) and
+# compares each article with every other (slow at 100,000 replies).
+ARTICLE_TRANSLATION_ID = None
+
+
+def _newest_first(article):
+    """Pelican's 'reversed-date', with equal dates in slug order: Pelican reads files in no fixed order,
+    and the translation pass that used to sort them by slug is off, so builds still come out identical."""
+    return (-article.date.timestamp(), article.slug, getattr(article, "year", ""))
+
+
+ARTICLE_ORDER_BY = _newest_first
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
 CATEGORY_URL = "categories/{slug}/"

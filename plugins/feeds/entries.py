@@ -56,6 +56,17 @@ def _feed_path(settings, feed_url: str) -> str:
     return feed_url[len(prefix):] if feed_url.startswith(prefix) else feed_url.lstrip("/")
 
 
+def _articles_by_link(context) -> dict:
+    """Every article by its entry link, made once per build rather than once per feed (a site of
+    10,000 replies has thousands of deputy feeds)."""
+    articles = context.get("articles", [])
+    made = context.get("_feeds_articles_by_link")
+    if made is None or made[0] is not articles or made[1] != len(articles):
+        made = (articles, len(articles), {_pelican_link(context, a.url): a for a in articles})
+        context["_feeds_articles_by_link"] = made
+    return made[2]
+
+
 def finish(context, feed) -> None:
     """Receiver of feed_generated: `context` is the build's context (settings included)."""
     path = _feed_path(context, feed.feed["feed_url"] or "")
@@ -64,7 +75,7 @@ def finish(context, feed) -> None:
     feed.feed["link"] = absolute_url(context, context.get("feed_pages", {}).get(path, ""))
     feed.feed["language"] = context.get("DEFAULT_LANG")
     feed.feed["author_name"] = context.get("SITE_OWNER") or context.get("AUTHOR")
-    articles = {_pelican_link(context, a.url): a for a in context.get("articles", [])}
+    articles = _articles_by_link(context)
     base = site_base(context)
     for item in feed.items:
         article = articles.get(item["link"].removesuffix("?ref=feed"))

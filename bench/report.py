@@ -1,0 +1,188 @@
+"""The benchmark report: one Markdown file with the machine, the versions, every figure and the targets."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+MB = 1024 * 1024
+
+
+@dataclass
+class Target:
+    what: str
+    goal: str
+    value: str
+    met: bool | None  # None: not measured in this run
+    margin: str = ""
+
+    def row(self) -> str:
+        state = "not measured" if self.met is None else ("met" if self.met else "**missed**")
+        return f"| {self.what} | {self.goal} | {self.value} | {state} | {self.margin} |"
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / (1024 ** 3)
+    return {"cores": os.cpu_count(), "memory": f"{memory:.1f} GiB", "cpu": cpu,
+            "system": f"{platform.system()} {platform.release()}"}
+
+
+def versions(pagefind_version: str | None = None) -> dict:
+    found = {"Python": platform.python_version()}
+    for package in ("pelican", "whoosh", "markdown", "jinja2", "playwright"):
+        try:
+            found[package.capitalize()] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package.capitalize()] = "not installed"
+    found["Pagefind"] = pagefind_version or "not run"
+    found["Chromium"] = _chromium()
+    return found
+
+
+def _chromium() -> str:
+    try:
+        done = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True, timeout=30)
+        match = re.search(r"Chromium [\d.]+", done.stdout)
+        return match.group(0).split()[1] if match else "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "not installed"
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds >= 10 else f"{seconds:.2f} s"
+
+
+def _mb(value: float) -> str:
+    return f"{value:,.0f} MB"
+
+
+def _kb(value: float) -> str:
+    return f"{value / 1024:.1f} KB"
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}×" if b else "–"
+
+
+def write(folder: Path, result: dict) -> Path:
+    """Write <date>-<N>.md and latest.md into `folder`; return the dated file."""
+    text = render(result)
+    folder.mkdir(parents=True, exist_ok=True)
+    dated = folder / f"{result['date']}-{result['replies']}.md"
+    dated.write_text(text, encoding="utf-8")
+    (folder / "latest.md").write_text(text, encoding="utf-8")
+    return dated
+
+
+def render(r: dict) -> str:
+    n = r["replies"]
+    lines = [f"# Benchmark: {n:,} replies ({r['date']})", "",
+             f"Reproduce: `{r['command']}` (corpus seed {r['seed']}; {r['public']:,} published replies).", ""]
+    m, v = r["machine"], r["versions"]
+    lines += ["| machine | |", "|---|---|", f"| cores | {m['cores']} |", f"| memory | {m['memory']} |",
+              f"| CPU | {m['cpu']} |", f"| system | {m['system']} |"]
+    if m.get("load"):
+        lines.append(f"| load average at start (1 / 5 / 15 min) | {m['load']} |")
+    lines += [""]
+    lines += ["| software | version |", "|---|---|"] + [f"| {k} | {val} |" for k, val in v.items()] + [""]
+
+    lines += ["## Targets", "", "| target | goal | this run | state | by how much |", "|---|---|---|---|---|"]
+    lines += [t.row() for t in r["targets"]] + [""]
+
+    b = r["builds"]
+    lines += ["## Build", "",
+              "Each step is a separate process; CPU = user + system time, memory = peak resident set "
+              "(the kernel's accounting of that process).  Full = empty output and cache folders; "
+              "incremental = the same build again after one reply's letter was edited.", "",
+              "| step | wall | CPU | peak memory | wall vs bare Pelican | CPU vs bare | memory vs bare |",
+              "|---|---|---|---|---|---|---|"]
+    for key, label in (("ours_full", "this project, full"), ("bare_full", "bare Pelican, full"),
+                       ("ours_incremental", "this project, incremental"),
+                       ("bare_incremental", "bare Pelican, incremental")):
+        step = b.get(key)
+        if not step:
+            continue
+        base = b.get("bare_" + key.split("_", 1)[1]) if key.startswith("ours") else None
+        ratios = [_ratio(step["wall"], base["wall"]), _ratio(step["cpu"], base["cpu"]),
+                  _ratio(step["peak_mb"], base["peak_mb"])] if base else ["", "", ""]
+        lines.append(f"| {label} | {_s(step['wall'])} | {_s(step['cpu'])} | {_mb(step['peak_mb'])} | "
+                     + " | ".join(ratios) + " |")
+    if b.get("ours_full") and b.get("ours_incremental"):
+        lines += ["", f"Incremental / full (this project): {b['ours_incremental']['wall'] / b['ours_full']['wall']:.2f}."]
+    lines += [""]
+
+    if r.get("phases"):
+        lines += ["Where this project's full build spends its time (generator phases, from bench/probe.py; "
+                  "the rest is start-up, signals such as the disclosure check, and writing done by Pelican):", "",
+                  "| generator | phase | wall | CPU | memory added |", "|---|---|---|---|---|"]
+        for p in sorted(r["phases"], key=lambda p: -p["wall"]):
+            if p["wall"] >= 0.01:
+                lines.append(f"| {p['generator']} | {p['phase'].removeprefix('generate_')} | {_s(p['wall'])} | "
+                             f"{_s(p['cpu'])} | {_mb(p['added_mb'])} |")
+        if b.get("ours_full"):
+            rest = b["ours_full"]["wall"] - sum(p["wall"] for p in r["phases"])
+            lines.append(f"| (outside the generators: start-up, reading and validating every reply, "
+                         f"finalized receivers such as the disclosure check and the sitemap) | | {_s(rest)} | | |")
+        lines += [""]
+
+    s = r.get("index")
+    if s:
+        lines += ["## Search index step", "",
+                  "Ours: the search plugin's phases inside the full build (Whoosh index, then the static "
+                  "export), memory = what the step added to the build's resident memory.  Pagefind: its own "
+                  "process indexing the built reply pages (memory = its peak).", "",
+                  "| indexer | wall | CPU | memory | files | size |", "|---|---|---|---|---|---|"]
+        for key, label in (("ours", "this project (Whoosh + static export)"), ("pagefind", "Pagefind")):
+            item = s.get(key)
+            if item:
+                lines.append(f"| {label} | {_s(item['wall'])} | {_s(item['cpu'])} | {_mb(item['memory_mb'])} | "
+                             f"{item.get('files', 0):,} | {item.get('bytes', 0) / MB:.1f} MB |")
+        lines += [""]
+
+    rows = r.get("search")
+    if rows:
+        lines += ["## Search in the browser", "",
+                  "Headless Chromium, a local HTTP server without compression.  First = a fresh browser opens "
+                  "the search page and submits the query: scripts and data transferred (the page's own HTML "
+                  "and CSS in brackets).  Second = the query submitted after a warm-up query "
+                  f"(`{r.get('warm_up', '')}`) in the same page: everything transferred.  Time = submit to "
+                  "rendered results, in the page's clock.  Precision and recall of all results against "
+                  "exact-substring truth over the published text.", "",
+                  "| engine | query | kind | expected | found | precision | recall | first | second | first time | second time |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for row in rows:
+            if row["error"]:
+                lines.append(f"| {row['engine']} | {row['query']} | {row['kind']} | {row['expected']} | "
+                             f"error: {row['error']} | | | | | | |")
+                continue
+            lines.append(f"| {row['engine']} | {row['query']} | {row['kind']} | {row['expected']} | {row['found']} | "
+                         f"{row['precision']:.2f} | {row['recall']:.2f} | {_kb(row['first_bytes'])} "
+                         f"({_kb(row['page_bytes'])}) | {_kb(row['second_bytes'])} | {row['first_ms']:.0f} ms | "
+                         f"{row['second_ms']:.0f} ms |")
+        lines += [""]
+    if r.get("notes"):
+        lines += ["## Notes", ""] + [f"- {note}" for note in r["notes"]] + [""]
+    return "\n".join(lines)
+
+
+def today() -> str:
+    return datetime.date.today().isoformat()
+
+
+def command_line() -> str:
+    return "invoke bench " + " ".join(sys.argv[1:]) if sys.argv[1:] else "invoke bench"

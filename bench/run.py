@@ -1,0 +1,215 @@
+"""The benchmark, end to end: `invoke bench --replies N` (or `python -m bench.run --replies N`).
+
+1. generate N replies (bench/corpus.py, fixed seed) and their bare-Pelican copy (bench/bare.py);
+2. build this project and bare Pelican, full then incremental (bench/builds.py);
+3. index our built site with Pagefind (bench/pagefind.py), beside our own search-index step;
+4. run the query set in headless Chromium on our search page and on Pagefind's (bench/browser.py);
+5. write the report to bench/results/<date>-<N>.md and latest.md (bench/report.py), with the raw
+   figures in <date>-<N>.json.
+
+Everything it builds or installs goes to bench/work/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from . import browser, builds, corpus, measure, pagefind, queries, report
+
+BENCH = Path(__file__).resolve().parent
+WORK = BENCH / "work"
+RESULTS = BENCH / "results"
+FULL = 100_000
+GB = 1024
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the build and the search against bare Pelican and Pagefind.")
+    parser.add_argument("--replies", type=int, default=10_000, help="corpus size (default 10,000)")
+    parser.add_argument("--full", action="store_true", help=f"the opt-in large run: {FULL:,} replies")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--skip-pagefind", action="store_true", help="do not install or run Pagefind")
+    parser.add_argument("--skip-browser", action="store_true", help="do not run the search benchmark in Chromium")
+    parser.add_argument("--work", type=Path, default=WORK, help="work folder (default bench/work)")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="report folder (default bench/results)")
+    args = parser.parse_args(argv)
+    replies = FULL if args.full else args.replies
+    try:
+        path = run(replies, args.seed, args.work, args.results, pagefind_too=not args.skip_pagefind,
+                   browser_too=not args.skip_browser, command=_command(replies, args))
+    except (measure.StepError, pagefind.PagefindUnavailable, browser.SearchPageMissing) as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    print(f"bench: report written to {path}")
+    return 0
+
+
+def _command(replies: int, args) -> str:
+    parts = ["invoke bench", f"--replies {replies}"]
+    if args.seed != 1:
+        parts.append(f"--seed {args.seed}")
+    parts += [flag for flag, on in (("--skip-pagefind", args.skip_pagefind), ("--skip-browser", args.skip_browser)) if on]
+    return " ".join(parts)
+
+
+def _say(message: str) -> None:
+    print(f"bench: {message}", flush=True)
+
+
+def run(replies: int, seed: int, work: Path, results: Path, pagefind_too: bool = True, browser_too: bool = True,
+        command: str = "", chromium=None) -> Path:
+    """The whole benchmark; `chromium`: a Playwright browser to reuse (the smoke test passes its own)."""
+    site_work = work / str(replies)
+    logs = site_work / "logs"
+    content = site_work / "content"
+    if content.exists():
+        shutil.rmtree(content)
+    load = os.getloadavg()  # other work on the machine skews every figure: the report says how busy it was
+    started = time.perf_counter()
+    corpus.write(content, replies, seed)
+    _say(f"{replies:,} replies generated in {time.perf_counter() - started:.1f} s")
+    edited = builds.pick(content)
+    ours, bare = builds.ours(site_work, content), builds.baseline(site_work, content)
+    bare_edited = bare.content / edited.relative_to(content / "replies")
+
+    steps, notes = {}, []
+    probe = logs / "probe-full.json"
+    for name, step in (("ours_full", lambda: builds.full(ours, logs, probe)),
+                       ("ours_incremental", lambda: builds.incremental(ours, logs, edited, logs / "probe-incr.json")),
+                       ("bare_full", lambda: builds.full(bare, logs)),
+                       ("bare_incremental", lambda: builds.incremental(bare, logs, bare_edited))):
+        steps[name] = step()
+        _say(f"{name}: {steps[name].wall:.1f} s wall, {steps[name].cpu:.1f} s CPU, {steps[name].peak_mb:,.0f} MB")
+    phases = builds.probe_phases(probe)
+    public = builds.processed(logs / "ours_full.log") or 0
+
+    index, pagefind_version = {}, None
+    search_step = builds.search_step(phases)
+    if search_step:
+        files, size = builds.folder_size(ours.output / "search" / "index")
+        index["ours"] = {"wall": search_step["wall"], "cpu": search_step["cpu"], "memory_mb": search_step["added_mb"],
+                         "files": files, "bytes": size}
+    else:
+        notes.append("The build has no search plugin (issue 4): our search-index step was not measured.")
+    if pagefind_too:
+        binary = pagefind.install(work / "pagefind")
+        pagefind_version = pagefind.version(binary)
+        step = pagefind.index(binary, ours.output, logs)
+        files, size = builds.folder_size(ours.output / pagefind.BUNDLE)
+        index["pagefind"] = {"wall": step.wall, "cpu": step.cpu, "memory_mb": step.peak_mb, "files": files,
+                             "bytes": size, "pages": pagefind.pages_indexed(ours.output)}
+        _say(f"pagefind: {step.wall:.1f} s wall, {step.peak_mb:,.0f} MB, {index['pagefind']['pages']} pages")
+    else:
+        notes.append("Pagefind was skipped (--skip-pagefind).")
+
+    rows = []
+    if browser_too:
+        truth = queries.Truth(content)
+        engines = ("ours", "pagefind") if pagefind_too else ("ours",)
+        if "pagefind" in engines:
+            browser.write_pagefind_page(ours.output, browser.page_size(ours.output))
+        sys.path.insert(0, str(builds.ROOT / "tests"))
+        from serve import serve
+
+        with serve(ours.output) as base:
+            rows = [asdict(m) for m in browser.run(ours.output, base, truth, engines, chromium=chromium)]
+        for row in rows:
+            row.pop("urls", None)
+        _say(f"search: {len(rows)} query measurements")
+    else:
+        notes.append("The search benchmark in the browser was skipped (--skip-browser).")
+
+    result = {
+        "replies": replies, "seed": seed, "public": public, "date": report.today(), "command": command,
+        "machine": {**report.machine(), "load": "{:.1f} / {:.1f} / {:.1f}".format(*load)},
+        "versions": report.versions(pagefind_version),
+        "builds": {k: v.as_dict() for k, v in steps.items()}, "phases": phases, "index": index,
+        "search": rows, "warm_up": queries.WARM_UP, "edited": str(edited.relative_to(content)), "notes": notes,
+    }
+    result["targets"] = targets(result, _reference(results, replies))
+    results.mkdir(parents=True, exist_ok=True)
+    path = report.write(results, result)
+    raw = {**result, "targets": [asdict(t) for t in result["targets"]]}
+    path.with_suffix(".json").write_text(json.dumps(raw, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def _reference(results: Path, replies: int) -> dict | None:
+    """The latest 10,000-reply result, which the 100,000 run's per-query bytes are compared with."""
+    if replies == 10_000:
+        return None
+    found = sorted(results.glob("*-10000.json"))
+    return json.loads(found[-1].read_text(encoding="utf-8")) if found else None
+
+
+def targets(r: dict, reference: dict | None) -> list[report.Target]:
+    """The issue's targets, each met or missed and by how much."""
+    Target = report.Target
+    b, found = r["builds"], []
+    full, bare = b["ours_full"], b["bare_full"]
+    ratio = full["wall"] / bare["wall"]
+    found.append(Target("full build time vs bare Pelican", "≤ 1.50×", f"{ratio:.2f}×", ratio <= 1.5,
+                        _by(ratio, 1.5, "×")))
+    limit = 4 * GB if r["replies"] > 10_000 else GB
+    found.append(Target("full build peak memory", f"≤ {limit / GB:.0f} GB", f"{full['peak_mb']:,.0f} MB",
+                        full["peak_mb"] <= limit, _by(full["peak_mb"], limit, " MB")))
+    incr = b["ours_incremental"]["wall"] / full["wall"]
+    found.append(Target("incremental rebuild vs full build", "≤ 0.25×", f"{incr:.2f}×", incr <= 0.25,
+                        _by(incr, 0.25, "×")))
+    ours, pf = r["index"].get("ours"), r["index"].get("pagefind")
+    if ours and pf:
+        found.append(Target("search-index step time vs Pagefind", "faster", f"{ours['wall']:.1f} s vs {pf['wall']:.1f} s",
+                            ours["wall"] < pf["wall"], _by(ours["wall"], pf["wall"], " s")))
+        found.append(Target("search-index step memory vs Pagefind", "smaller",
+                            f"{ours['memory_mb']:,.0f} MB vs {pf['memory_mb']:,.0f} MB",
+                            ours["memory_mb"] < pf["memory_mb"], _by(ours["memory_mb"], pf["memory_mb"], " MB")))
+    else:
+        found.append(Target("search-index step vs Pagefind", "faster and smaller", "not run", None))
+    rows = [row for row in r["search"] if row["engine"] == "ours"]
+    if rows and not any(row["error"] for row in rows):
+        first = max(row["first_bytes"] for row in rows)
+        second = max(row["second_bytes"] for row in rows)
+        found.append(Target("first query transferred (largest of the set)", "≤ 50 KB", f"{first / 1024:.1f} KB",
+                            first <= 50 * 1024, _by(first / 1024, 50, " KB")))
+        found.append(Target("second query transferred (largest of the set)", "≤ 15 KB", f"{second / 1024:.1f} KB",
+                            second <= 15 * 1024, _by(second / 1024, 15, " KB")))
+        worst = min(min(row["precision"], row["recall"]) for row in rows)
+        wrong = [row["query"] for row in rows if row["precision"] < 1 or row["recall"] < 1]
+        found.append(Target("precision and recall on the query set", "1.0", f"lowest {worst:.2f}", not wrong,
+                            "wrong: " + "、".join(wrong) if wrong else ""))
+        if reference:
+            old = [row for row in reference.get("search", []) if row["engine"] == "ours" and not row["error"]]
+            if old:
+                limit_first = 2 * max(row["first_bytes"] for row in old)
+                limit_second = 2 * max(row["second_bytes"] for row in old)
+                found.append(Target("first query bytes vs 2 × the 10,000 run", f"≤ {limit_first / 1024:.1f} KB",
+                                    f"{first / 1024:.1f} KB", first <= limit_first,
+                                    _by(first / 1024, limit_first / 1024, " KB")))
+                found.append(Target("second query bytes vs 2 × the 10,000 run", f"≤ {limit_second / 1024:.1f} KB",
+                                    f"{second / 1024:.1f} KB", second <= limit_second,
+                                    _by(second / 1024, limit_second / 1024, " KB")))
+    elif rows:
+        found.append(Target("search in the browser", "runs", "errors: " + "; ".join(
+            sorted({row["error"] for row in rows if row["error"]})), False))
+    else:
+        found.append(Target("search in the browser", "bytes, time, precision, recall", "not run", None))
+    return found
+
+
+def _by(value: float, goal: float, unit: str) -> str:
+    """'0.40× under' / '2.10× over' as the difference to the goal, in the goal's unit."""
+    difference = value - goal
+    word = "over" if difference > 0 else "under"
+    amount = f"{abs(difference):.2f}{unit}" if unit.strip() == "×" else f"{abs(difference):,.1f}{unit}"
+    return f"{amount} {word}" + (f" ({value / goal:.2f} × the goal)" if difference > 0 and goal else "")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Smoke test of the benchmark (bench/): the whole run on 50 replies, into a temporary folder.
+
+It runs every step on our side (corpus, bare copy, both builds full and incremental, the probe, the
+search benchmark in Chromium on our search page) and checks the report.  Pagefind is skipped: installing
+it needs npm and the registry, which the test command must not depend on.  No timing is asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import bare, builds, queries, run  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory, browser):
+    folder = tmp_path_factory.mktemp("bench")
+    path = run.run(50, 1, folder / "work", folder / "results", pagefind_too=False, command="invoke bench --replies 50",
+                   chromium=browser)
+    return path, json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+def test_the_report_has_every_build_step_and_target(smoke):
+    path, result = smoke
+    text = path.read_text(encoding="utf-8")
+    assert path.name.endswith("-50.md") and (path.parent / "latest.md").read_text(encoding="utf-8") == text
+    for row in ("| this project, full |", "| bare Pelican, full |", "| this project, incremental |",
+                "| bare Pelican, incremental |", "| full build time vs bare Pelican |", "| full build peak memory |",
+                "| incremental rebuild vs full build |", "| cores |",
+                "| Pelican | 4.12.0 |", "Pagefind was skipped"):
+        assert row in text, row
+    for step in ("ours_full", "ours_incremental", "bare_full", "bare_incremental"):
+        figures = result["builds"][step]
+        assert figures["wall"] > 0 and figures["cpu"] > 0 and figures["peak_mb"] > 10, step
+    assert result["public"] == len(queries.Truth(path.parent.parent / "work" / "50" / "content").values)
+
+
+def test_the_probe_measured_the_search_index_step(smoke):
+    _, result = smoke
+    generators = {p["generator"] for p in result["phases"]}
+    assert {"ArticlesGenerator", "SearchGenerator"} <= generators
+    assert result["index"]["ours"]["files"] > 0 and result["index"]["ours"]["bytes"] > 0
+
+
+def test_every_query_ran_in_the_browser_with_exact_answers(smoke):
+    path, result = smoke
+    rows = result["search"]
+    assert [r["query"] for r in rows] == [q.text for q in queries.QUERIES]
+    for row in rows:
+        assert not row["error"], row
+        assert row["first_bytes"] > 0 and row["first_ms"] > 0, row
+        assert (row["precision"], row["recall"]) == (1.0, 1.0), row
+    answered = {r["query"]: r["expected"] for r in rows}
+    assert answered["王建球"] >= 1 and answered["1418"] >= 1 and answered["区块链征信沙盒"] == 0
+    assert "| ours | 王䶮 |" in path.read_text(encoding="utf-8")
+
+
+def test_the_bare_copy_keeps_the_metadata_and_never_publishes_a_withheld_reply(tmp_path):
+    text = (ROOT / "content" / "replies").rglob("*.md").__next__().read_text(encoding="utf-8")
+    data, body = bare.split(text)
+    converted = bare.convert(text, "sheng-jianyi-0001")
+    assert converted.startswith(f"Title: {data['title']}\n")
+    assert "Slug: sheng-jianyi-0001\n" in converted and f"Category: {data['category']}\n" in converted
+    withheld = text.replace("disclosure: 主动公开", "disclosure: 不予公开\nnondisclosure_reason: 涉密")
+    assert "Status: draft\n" in bare.convert(withheld, "x")
+
+
+def test_the_incremental_edit_changes_one_letter_only(tmp_path):
+    from bench import corpus
+
+    content = corpus.write(tmp_path / "content", 20, 3)
+    chosen = builds.pick(content)
+    before = {p: p.read_text(encoding="utf-8") for p in (content / "replies").rglob("*.md")}
+    builds.edit(chosen)
+    changed = [p for p, text in before.items() if p.read_text(encoding="utf-8") != text]
+    assert changed == [chosen] and builds.EDIT in chosen.read_text(encoding="utf-8")
+
+
+def test_truth_is_exact_substring_of_published_values():
+    data = {"title": "关于物流的建议", "number": "1418", "session": "省十二届人大七次会议", "lead": "王䶮",
+            "kind": "建议", "level": "省", "year": 2017, "role": "主办", "category": "口岸建设",
+            "disclosure": "主动公开"}
+    values = queries.published(data, "尊敬的王䶮代表：\n\n**一、关于Ｂ２Ｂ。**支持平台建设。\n")
+    assert "一、关于Ｂ２Ｂ。支持平台建设。" in values and "省十二届人大七次会议第1418号" in values
+    assert queries.score([], set()) == (1.0, 1.0)
+    assert queries.score(["a/", "b/"], {"a/"}) == (0.5, 1.0)
+    assert queries.score(["a/"], {"a/", "c/"}) == (1.0, 0.5)
