@@ -1,0 +1,232 @@
+"""The search page in Chromium: typing, filters, following a result, hostile input, no JavaScript, a
+sub-path, more results, what a query downloads, accessibility."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from conftest import ROOT, axe_violations, build
+from search_support import generated_site
+from serve import serve
+
+DONE = "() => window.jySearchLast && document.getElementById('search-results').getAttribute('aria-busy') === 'false'"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    return build(ROOT / "content", tmp_path_factory.mktemp("search-page") / "output")
+
+
+@pytest.fixture(scope="module")
+def sample_url(sample):
+    with serve(sample) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def generated_url(tmp_path_factory):
+    _, output = generated_site(tmp_path_factory)
+    with serve(output) as base:
+        yield base
+
+
+def _search(page, text: str | None = None, **selects):
+    page.evaluate("window.jySearchLast = null")
+    if text is not None:
+        page.fill("#search-q", text)
+    for name, value in selects.items():
+        page.select_option(f"#search-{name}", value)
+    page.press("#search-q", "Enter")
+    page.wait_for_function(DONE)
+
+
+def _results(page) -> list[dict]:
+    return page.eval_on_selector_all("#search-results > li", """items => items.map(li => ({
+        href: li.querySelector('a').getAttribute('href'), title: li.querySelector('a').textContent,
+        marks: Array.from(li.querySelectorAll('mark')).map(m => m.textContent), text: li.textContent}))""")
+
+
+def test_typing_a_name_finds_the_deputys_replies_and_offers_the_deputy_page(browser_page, sample_url):
+    page = browser_page
+    page.goto(f"{sample_url}/search/")
+    _search(page, "王建球")
+    results = _results(page)
+    assert [r["href"] for r in results] == ["/2017/sheng-jianyi-0512/"]
+    assert "王建球" in results[0]["marks"]
+    status = page.inner_text(".js-search-status")
+    assert "共找到 1 件答复" in status
+    assert page.get_attribute(".js-search-status a", "href") == "/deputies/wang-jianqiu/"
+    assert parse_qs(urlparse(page.url).query) == {"q": ["王建球"]}
+
+
+def test_filters_narrow_the_results_and_the_search_is_a_link(browser_page, sample_url):
+    page = browser_page
+    page.goto(f"{sample_url}/search/")
+    _search(page, "物流")
+    everything = [r["href"] for r in _results(page)]
+    _search(page, year="2018")
+    narrowed = [r["href"] for r in _results(page)]
+    assert narrowed and set(narrowed) < set(everything) | set(narrowed)
+    assert all(href.startswith("/2018/") for href in narrowed)
+    assert any(href.startswith("/2017/") for href in everything)
+    assert parse_qs(urlparse(page.url).query) == {"q": ["物流"], "year": ["2018"]}
+
+    link = page.url  # bookmarked or shared: the same answer, the form filled in
+    page.goto("about:blank")
+    page.goto(link)
+    page.wait_for_function(DONE)
+    assert [r["href"] for r in _results(page)] == narrowed
+    assert page.input_value("#search-q") == "物流" and page.input_value("#search-year") == "2018"
+
+
+def test_sort_by_date_puts_the_newest_first(browser_page, sample_url):
+    page = browser_page
+    page.goto(f"{sample_url}/search/?q=口岸&sort=date")
+    page.wait_for_function(DONE)
+    dates = page.eval_on_selector_all(
+        ".jy-search__meta", r"ps => ps.map(p => p.textContent.match(/答复日期 (\d+)年(\d+)月(\d+)日/).slice(1).map(Number))")
+    assert len(dates) > 3 and dates == sorted(dates, reverse=True)
+    assert page.input_value("#search-sort") == "date"
+
+
+def test_following_a_result_opens_the_reply(browser_page, sample_url):
+    page = browser_page
+    page.goto(f"{sample_url}/search/")
+    _search(page, "湘商函〔2017〕45号")
+    first = _results(page)[0]
+    page.click("#search-results > li a")
+    page.wait_for_load_state()
+    assert page.url == sample_url + first["href"]
+    assert page.inner_text("h1") == first["title"]
+    assert "湘商函〔2017〕45号" in page.inner_text("main")
+
+
+def test_query_input_is_never_injected_as_html(browser_page, sample_url):
+    page = browser_page
+    hostile = '<img src=x onerror="window.injected=1">王建球'
+    page.goto(f"{sample_url}/search/?q=" + hostile.replace(" ", "%20"))
+    page.wait_for_function(DONE)
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.injected") is None
+    assert page.query_selector("main img") is None
+    assert hostile in page.inner_text(".js-search-status")
+    _search(page, '"><script>window.injected=2</script> 物流')
+    assert page.evaluate("window.injected") is None and page.query_selector("#search-results script") is None
+
+
+def test_no_results_says_so_and_suggests_browsing(browser_page, sample_url):
+    page = browser_page
+    page.goto(f"{sample_url}/search/")
+    _search(page, "湘商函〔2099〕1号")
+    assert _results(page) == []
+    assert "没有找到" in page.inner_text(".js-search-status")
+    assert page.is_visible(".js-search-empty")
+    for name in ("按代表", "按类别", "按年度"):
+        assert page.is_visible(f".jy-search__browse a:has-text('{name}')")
+    _search(page, "口岸")
+    assert _results(page) and not page.is_visible(".js-search-empty")
+
+
+def test_without_javascript_the_page_offers_the_browse_entry_points(browser, sample_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{sample_url}/search/?q=王建球")
+    assert page.is_visible(".jy-search__nojs")
+    links = page.eval_on_selector_all(".jy-search__browse a", "as => as.map(a => a.getAttribute('href'))")
+    assert links == ["/deputies/", "/categories/", "/key-classes/", "/years/"]
+    page.click(".jy-search__browse a >> nth=0")
+    assert page.url == f"{sample_url}/deputies/"
+    context.close()
+
+
+def test_the_header_form_leads_to_the_answer(browser_page, sample_url):
+    page = browser_page
+    page.goto(f"{sample_url}/")
+    page.fill("header input[name=q]", "陈喜萌")
+    page.press("header input[name=q]", "Enter")
+    page.wait_for_function(DONE)
+    assert urlparse(page.url).path == "/search/"
+    assert [r["href"] for r in _results(page)] == ["/2017/sheng-jianyi-1418/"]
+
+
+def test_it_works_under_a_sub_path(browser_page, tmp_path):
+    output = build(ROOT / "content", tmp_path / "output", SITEURL="/jytabl")
+    requested = []
+    page = browser_page
+    page.on("request", lambda request: requested.append(request.url))
+    with serve(output, "/jytabl") as base:
+        page.goto(f"{base}/search/")
+        _search(page, "wjq")
+        assert [r["href"] for r in _results(page)] == ["/jytabl/2017/sheng-jianyi-0512/"]
+        page.click("#search-results > li a")
+        page.wait_for_load_state()
+        assert page.url == f"{base}/2017/sheng-jianyi-0512/"
+    origin = base.removesuffix("/jytabl")
+    assert all(url.startswith(origin + "/jytabl/") for url in requested), requested
+
+
+def test_more_results_on_demand(browser_page, generated_url):
+    page = browser_page
+    page.goto(f"{generated_url}/search/")
+    _search(page, "物")
+    total = int(page.get_attribute("#search-results", "data-count"))
+    assert total > 20 and len(_results(page)) == 10
+    page.click(".js-search-more")
+    page.wait_for_function("document.querySelectorAll('#search-results > li').length === 20")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == _results(page)[10]["href"]
+    assert page.is_visible(".js-search-more")
+
+
+def test_a_query_downloads_only_what_it_needs(browser_page, generated_url):
+    page = browser_page
+    downloads: list[str] = []
+    page.on("request", lambda r: downloads.append(r.url.split("/search/index/")[-1].split("?")[0])
+            if "/search/index/" in r.url else None)
+    page.goto(f"{generated_url}/search/")
+    _search(page, "1418")
+    downloads.clear()
+    _search(page, "王建球")  # a three-character name: one gram, found in the head of each result
+    shown = len(_results(page))
+    grams = [d for d in downloads if d.startswith(("g/", "e/", "p/"))]
+    assert len(grams) == 1 and grams[0].startswith("g/")
+    assert [d for d in downloads if d.startswith("d/")].__len__() == shown
+    assert not [d for d in downloads if d.startswith(("t/", "f/", "s/"))]
+    assert len([d for d in downloads if d.startswith("a/")]) == 1
+    downloads.clear()
+    _search(page, "王建球")  # nothing twice
+    assert downloads == []
+    _search(page, "香港職業訓練局")  # Traditional characters: their conversion table blocks, nothing else of it
+    assert [d for d in downloads if d.startswith("s/")] and "s/mask.bin" not in downloads
+
+
+def test_search_page_with_results_has_no_axe_violation(browser_page, sample_url):
+    page = browser_page
+    page.goto(f"{sample_url}/search/?q=物流%20口岸")
+    page.wait_for_function(DONE)
+    assert _results(page)
+    assert axe_violations(page) == []
+
+
+def test_highlighting_marks_every_term_as_text(browser_page, sample_url):
+    page = browser_page
+    page.goto(f"{sample_url}/search/")
+    _search(page, "Ｂ２Ｂ 跨境")
+    results = _results(page)
+    assert results
+    for r in results:
+        assert any(re.fullmatch("(?i)b2b", m) for m in r["marks"]) and "跨境" in r["marks"], r
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_search_page_with_results_fits_narrow_and_wide_screens(browser, sample_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(f"{sample_url}/search/?q=物流%20口岸")
+    page.wait_for_function(DONE)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    context.close()
+    assert overflow <= 0
