@@ -109,7 +109,15 @@ def folder_size(folder: Path) -> tuple[int, int]:
 
 
 def probe_phases(path: Path) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))["phases"] if path.exists() else []
+    """The generator phases the probe timed, then the time before the first and after the last."""
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    extra = [{"generator": "(before the generators: plugins loaded, every reply read and validated)",
+              "phase": "", "wall": data.get("before_generators", 0.0), "cpu": 0.0, "added_mb": 0.0},
+             {"generator": "(after the generators: finalized receivers, sitemap and the disclosure check)",
+              "phase": "", "wall": data.get("after_generators", 0.0), "cpu": 0.0, "added_mb": 0.0}]
+    return data["phases"] + [e for e in extra if e["wall"]]
 
 
 def search_step(phases: list[dict]) -> dict | None:

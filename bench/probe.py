@@ -46,6 +46,7 @@ class _Sampler(threading.Thread):
 _sampler = _Sampler()
 _phases: list[dict] = []
 _started = time.perf_counter()
+_marks: dict[str, float] = {}
 
 
 def _timed(generator, method: str):
@@ -55,10 +56,12 @@ def _timed(generator, method: str):
     def timed(*args, **kwargs):
         before = _sampler.reset()
         wall, cpu = time.perf_counter(), time.process_time()
+        _marks.setdefault("first_phase", wall)
         try:
             return original(*args, **kwargs)
         finally:
             peak = max(_sampler.peak, _rss_mb())
+            _marks["last_phase_end"] = time.perf_counter()
             _phases.append({"generator": name, "phase": method, "wall": time.perf_counter() - wall,
                             "cpu": time.process_time() - cpu, "rss_before_mb": before, "peak_mb": peak,
                             "added_mb": max(0.0, peak - before)})
@@ -76,7 +79,12 @@ def _write():
     target = os.environ.get("BENCH_PROBE")
     if target:
         with open(target, "w", encoding="utf-8") as out:
-            json.dump({"phases": _phases, "wall": time.perf_counter() - _started}, out, indent=1)
+            end = time.perf_counter()
+            # Before the first generator: loading and validating every reply (the replies plugin's store),
+            # making the generators.  After the last: `finalized` receivers (sitemap, disclosure check).
+            json.dump({"phases": _phases, "wall": end - _started,
+                       "before_generators": _marks.get("first_phase", end) - _started,
+                       "after_generators": end - _marks.get("last_phase_end", end)}, out, indent=1)
 
 
 def register():

@@ -127,17 +127,17 @@ def render(r: dict) -> str:
     lines += [""]
 
     if r.get("phases"):
-        lines += ["Where this project's full build spends its time (generator phases, from bench/probe.py; "
-                  "the rest is start-up, signals such as the disclosure check, and writing done by Pelican):", "",
+        lines += ["Where this project's full build spends its time (from bench/probe.py, which times each "
+                  "generator's phases inside the build):", "",
                   "| generator | phase | wall | CPU | memory added |", "|---|---|---|---|---|"]
         for p in sorted(r["phases"], key=lambda p: -p["wall"]):
             if p["wall"] >= 0.01:
+                timed = p["cpu"] or p["added_mb"]
                 lines.append(f"| {p['generator']} | {p['phase'].removeprefix('generate_')} | {_s(p['wall'])} | "
-                             f"{_s(p['cpu'])} | {_mb(p['added_mb'])} |")
+                             f"{_s(p['cpu']) if timed else ''} | {_mb(p['added_mb']) if timed else ''} |")
         if b.get("ours_full"):
             rest = b["ours_full"]["wall"] - sum(p["wall"] for p in r["phases"])
-            lines.append(f"| (outside the generators: start-up, reading and validating every reply, "
-                         f"finalized receivers such as the disclosure check and the sitemap) | | {_s(rest)} | | |")
+            lines.append(f"| (Python and Pelican start-up) | | {_s(rest)} | | |")
         lines += [""]
 
     s = r.get("index")
