@@ -7,7 +7,6 @@ import os
 import platform
 import re
 import subprocess
-import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -182,7 +181,3 @@ def render(r: dict) -> str:
 
 def today() -> str:
     return datetime.date.today().isoformat()
-
-
-def command_line() -> str:
-    return "invoke bench " + " ".join(sys.argv[1:]) if sys.argv[1:] else "invoke bench"

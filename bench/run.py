@@ -82,7 +82,17 @@ def run(replies: int, seed: int, work: Path, results: Path, pagefind_too: bool =
     ours, bare = builds.ours(site_work, content), builds.baseline(site_work, content)
     bare_edited = bare.content / edited.relative_to(content / "replies")
 
-    steps, notes = {}, []
+    steps, notes = {}, [
+        "Bare Pelican builds the same replies with no plugins and its default theme: each reply's front-matter "
+        "becomes Pelican's `Key: value` metadata (title, publish date, category, tags, slug, the deputies as "
+        "authors, every other field as plain metadata), the same Markdown body (a 摘要 reply's summary), "
+        "withheld replies read but not written; settings as ours where they are not about plugins or theme "
+        "(20 per listing page, translations off, same addresses). It writes reply pages, listings, category, "
+        "tag and author pages and their feeds (bench/bare.py, bench/bareconf.py).",
+        f"The incremental builds add one paragraph to the letter of {edited.relative_to(content)} and build "
+        "again with the caches of the full build (this project starts every build from an empty output "
+        "folder, DELETE_OUTPUT_DIRECTORY, so it writes every page again).",
+    ]
     probe = logs / "probe-full.json"
     for name, step in (("ours_full", lambda: builds.full(ours, logs, probe)),
                        ("ours_incremental", lambda: builds.incremental(ours, logs, edited, logs / "probe-incr.json")),
