@@ -71,8 +71,14 @@ KEY_CLASSES = [
     "扩大对外开放，支持企业开拓“一带一路”市场",
     "促进消费升级，建设区域性国际消费中心",
 ]
-FACILITIES = ["物流产业园", "冷链物流基地", "跨境电商产业园", "国际陆港", "综合保税区", "进口商品展示交易中心",
-              "农产品批发市场", "服务外包示范园", "会展中心", "步行街", "保税物流中心", "电商产业园", "分拨中心"]
+# Facilities and projects are composed, as real ones are: a letter names a few, and any one of them is
+# mentioned by a few per cent of the replies (a measured phrase must not be in every other letter).
+INDUSTRIES = ["物流", "跨境电商", "电子商务", "农产品", "服务外包", "汽车", "家居建材", "医药", "食品",
+              "电子信息", "纺织服装", "工程机械", "新材料", "文化创意", "茶叶", "有色金属", "粮油"]
+FACILITY_TYPES = ["产业园", "基地", "集散中心", "示范园", "交易中心", "园区"]
+FACILITIES = [i + t for i in INDUSTRIES for t in FACILITY_TYPES] + [
+    "国际陆港", "综合保税区", "进口商品展示交易中心", "会展中心", "步行街", "保税物流中心", "分拨中心", "农贸市场"]
+PROJECT_TYPES = ["项目", "工程", "平台", "提质改造项目", "二期工程"]
 NAME_PARTS = "蓝 鲸 翠 屏 金 霞 银 湖 云 岭 青 竹 白 沙 丰 源 嘉 禾 宏 泰 鑫 隆 瑞 达 华 盛 恒 通 远 航 星 辰".split()
 PLACE_SUFFIX = ["湾", "港", "谷", "洲", "坪", "冲", "塘", "岭", "桥", "湖"]
 UNITS = ["省发展改革委", "省财政厅", "省交通运输厅", "省农业农村厅", "省工业和信息化厅", "长沙海关", "省市场监管局",
@@ -80,6 +86,10 @@ UNITS = ["省发展改革委", "省财政厅", "省交通运输厅", "省农业�
 AGENCIES = ["长沙海关", "湖南出入境检验检疫局", "湖南出入境边防检查总站", "省税务局", "省市场监管局", "省财政厅"]
 # Text as staff paste it: Traditional names of Hong Kong and Taiwan bodies, full-width Latin and digits.
 TRADITIONAL = ["香港貿易發展局", "臺灣區電機電子工業同業公會", "香港職業訓練局", "澳門貿易投資促進局"]
+FOREIGN = TRADITIONAL + ["新加坡企业发展局", "德国联邦外贸与投资署", "日本贸易振兴机构", "韩国贸易投资振兴公社",
+                         "英国国际贸易部", "法国商务投资署", "意大利对外贸易委员会", "荷兰企业局", "泰国投资促进委员会",
+                         "越南工贸部", "马来西亚对外贸易发展局", "俄罗斯出口中心", "南非贸工部", "巴西出口投资促进局",
+                         "阿联酋经济部", "中国—东盟中心", "智利出口促进局", "新西兰贸易发展局"]
 FULL_WIDTH = ["ＷＴＯ规则", "Ｂ２Ｂ平台", "２０１７年版", "ＲＣＥＰ协定"]
 LATIN = ["B2B", "O2O", "RCEP", "WTO", "ERP", "5G", "AEO", "RFID", "GDP", "CEPA"]
 
@@ -190,10 +200,11 @@ def _fill(rng: random.Random, template: str, topic: str, division: str, city: st
         "topic": topic, "division": division, "city": city, "facility": rng.choice(FACILITIES),
         "agency": rng.choice(AGENCIES), "unit": rng.choice(UNITS), "problem": rng.choice(PROBLEMS),
         "metric": rng.choice(METRICS), "money": rng.randrange(50, 5000), "jobs": rng.randrange(20, 3000),
-        "project": _proper_name(rng) + rng.choice(FACILITIES), "company": _proper_name(rng) + "实业有限公司",
+        "project": _proper_name(rng) + rng.choice(INDUSTRIES) + rng.choice(PROJECT_TYPES),
+        "company": _proper_name(rng) + "实业有限公司",
         "year": rng.randrange(year - 3, year), "next_year": year + 1, "count": rng.randrange(5, 900),
         "percent": rng.randrange(2, 60),
-        "event": rng.choice(EVENTS), "foreign": rng.choice(TRADITIONAL), "law": rng.choice(LAWS),
+        "event": rng.choice(EVENTS), "foreign": rng.choice(FOREIGN), "law": rng.choice(LAWS),
         "latin": rng.choice(LATIN + FULL_WIDTH),
     }
     return template.format(**values)

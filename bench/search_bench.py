@@ -152,7 +152,8 @@ def main(argv=None) -> int:
     build(content, work / "output", report["full build"])
     index = work / "output" / "search" / "index"
     files, size = _folder_size(index)
-    whoosh_files, whoosh_size = _folder_size(work / "cache" / "search")
+    whoosh = [p for p in (work / "cache" / "search").rglob("*") if p.is_file() and "/static-" not in p.as_posix()]
+    whoosh_files, whoosh_size = len(whoosh), sum(p.stat().st_size for p in whoosh)
     manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
     shards = sorted(p.stat().st_size for p in (index / "g").glob("*.bin"))
     report["static index"] = {
@@ -167,6 +168,8 @@ def main(argv=None) -> int:
     edited.write_text(edited.read_text(encoding="utf-8").replace("。", "。 ", 1), encoding="utf-8")
     report["incremental build (one reply changed)"] = {}
     build(content, work / "output", report["incremental build (one reply changed)"])
+    report["build again (nothing changed)"] = {}
+    build(content, work / "output", report["build again (nothing changed)"])
 
     if not args.skip_browser:
         report["queries"] = browser_measures(work / "output")

@@ -48,14 +48,17 @@ def test_terms_split_on_whitespace_and_are_distinct():
 
 
 def test_grams_have_code_point_positions_and_stop_at_whitespace():
-    assert list(analyzer.grams("王𠮷华 ab")) == [(0, "王𠮷华"), (1, "𠮷华"), (2, "华"), (4, "ab"), (5, "b")]
+    assert list(analyzer.grams("李𠮷华 ab 1418号")) == [
+        (0, "李𠮷华"), (1, "𠮷华"), (2, "华"), (4, "ab"), (5, "b"), (7, "1418"), (8, "418号"), (9, "18号"),
+        (10, "8号"), (11, "号")]
 
 
 def test_plans():
     assert analyzer.plan("李") == ("prefix", "李")
-    assert analyzer.plan("李伟") == ("prefix", "李伟")
-    assert analyzer.plan("王建球") == ("gram", "王建球")
-    assert analyzer.plan("湘商函〔2017〕45号") == ("phrase", [(0, "湘商函"), (3, "〔20"), (6, "17〕"), (9, "45号")])
+    assert analyzer.plan("王建球") == ("prefix", "王建球")
+    assert analyzer.plan("1418") == ("gram", "1418")
+    assert analyzer.plan("湘商函〔2017〕45号") == ("phrase", [(0, "湘商函〔"), (4, "2017"), (8, "〕45号")])
+    assert analyzer.plan("自由贸易试验区") == ("phrase", [(0, "自由贸易"), (3, "易试验区")])
     for length in range(4, 30):
         offsets = [o for o, _ in analyzer.cover("x" * length)]
         covered = {o + k for o in offsets for k in range(analyzer.GRAM)}

@@ -173,11 +173,11 @@ def test_more_results_on_demand(browser_page, generated_url):
     page.goto(f"{generated_url}/search/")
     _search(page, "物")
     total = int(page.get_attribute("#search-results", "data-count"))
-    assert total > 20 and len(_results(page)) == 10
+    assert total > 10 and len(_results(page)) == 5  # SEARCH["page_size"]
     page.click(".js-search-more")
-    page.wait_for_function("document.querySelectorAll('#search-results > li').length === 20")
+    page.wait_for_function("document.querySelectorAll('#search-results > li').length === 10")
     focused = page.evaluate("document.activeElement.getAttribute('href')")
-    assert focused == _results(page)[10]["href"]
+    assert focused == _results(page)[5]["href"]
     assert page.is_visible(".js-search-more")
 
 
@@ -201,6 +201,11 @@ def test_a_query_downloads_only_what_it_needs(browser_page, generated_url):
     assert downloads == []
     _search(page, "香港職業訓練局")  # Traditional characters: their conversion table blocks, nothing else of it
     assert [d for d in downloads if d.startswith("s/")] and "s/mask.bin" not in downloads
+    downloads.clear()
+    _search(page, "感谢您对商务工作的关心和支持")  # in every letter: one entry of its own, no positions
+    assert len([d for d in downloads if d.startswith(("g/", "e/"))]) <= 2
+    assert not [d for d in downloads if d.startswith("p/")]
+    assert int(page.get_attribute("#search-results", "data-count")) > 250
 
 
 def test_search_page_with_results_has_no_axe_violation(browser_page, sample_url):

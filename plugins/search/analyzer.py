@@ -12,12 +12,12 @@ Normalisation, in this order, applied to texts and queries alike:
 4. lower case.
 Whitespace (the fixed set WHITESPACE) separates query terms; in texts, nothing matches across it.
 
-Tokens: at every position of the normalised text, the gram of the next three characters (fewer at the
-end of a run without whitespace), with its position in code points.  So:
-- a term of one or two characters is found by the grams that start with it (a prefix);
-- a term of three characters is one gram;
+Tokens: at every position of the normalised text, the gram of the next GRAM (four) characters (fewer at
+the end of a run without whitespace), with its position in code points.  So:
+- a term of one to three characters is found by the grams that start with it (a prefix);
+- a term of four characters (1418, 2017, 冷链物流) is one gram;
 - a longer term is a phrase: its grams at consecutive positions.  The browser needs only a covering
-  subset of them (offsets 0, 3, 6, … and the last), because a gram pins three characters.
+  subset of them (offsets 0, 4, 8, … and the last), because a gram pins four characters.
 
 theme/static/js/search.js reproduces exactly this; tests/test_search_analyzer.py runs both on the same
 tricky strings and compares.
@@ -32,9 +32,11 @@ import unicodedata
 from whoosh.analysis import Token, Tokenizer
 
 #: The version of this definition; part of every indexed document's hash, so a change re-indexes all.
-VERSION = 1
+VERSION = 2
 #: Longest gram.  Terms up to this length are looked up directly; longer ones are phrases of grams.
-GRAM = 3
+#: Four, not three: numbers (1418, 0785) and the most common length of Chinese query words are found by
+#: one gram's list of replies, without positions.
+GRAM = 4
 
 # Spelled out rather than \s, whose meaning differs between Python and JavaScript.
 WHITESPACE = "\t\n\x0b\x0c\r \x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006" \

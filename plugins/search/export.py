@@ -7,10 +7,10 @@ and the display data of the results it shows; never the whole index.  Layout und
     manifest.json       counts, shard counts, filter values, the build id
     g/<shard>.bin       gram entries, sharded by hash(gram) (see `gram_hash`)
     e/<n>.bin           the body of an entry too large to share a shard
-    p/<n>.bin           position chunks of frequent three-character grams
-    d/<doc>.json        what a result shows (subject, address, number, document number, date, deputies)
-                        and the head text, to check a phrase against a few candidates
-    t/<doc>.gz          the body metadata and letter of a reply, gzip-compressed, for snippets
+    p/<n>.bin           position chunks of frequent grams of GRAM characters
+    d/<doc>.json        what a result shows: subject, address, number, document number, date, deputies
+    t/<doc>.gz          the head text, body metadata and letter of a reply, gzip-compressed: snippets, and
+                        checking a phrase against one or two candidates
     f/<facet>/<n>.bin   the replies of one filter value (a doc set)
     a/<shard>.json      deputies by name, full pinyin and initials: name, delegation, page, replies
     s/mask.bin, s/<block>.json    which characters are Traditional, and their Simplified forms
@@ -19,7 +19,7 @@ Replies are numbered 0…N-1 in date order (rank.date_key).  Binary files are se
 LEB128 varints ("v") and bytes:
 
     entry      = v(len(key)) key(UTF-8) flag(byte) (body | v(n): the body is e/<n>.bin)   flag 0 | 1
-    body       = docset headset [positions]          positions only for keys of three characters
+    body       = docset headset [positions]          positions only for keys of GRAM characters
     docset     = 0 v(count) v(gap)…                  list: gaps, the first from -1
                | 1 v(first) v(nbytes) bytes          bitmap from `first`, bit k of byte j = doc first+8j+k
                | 2 v(count) v(gap)…                  every reply except these
@@ -51,6 +51,11 @@ SOLO_BYTES = 192  # an entry body larger than this gets its own file
 INLINE_POSITIONS = 96  # positions larger than this go to chunk files
 CHUNK_BYTES = 1024  # size of a position chunk
 DEPUTY_SHARD_BYTES = 512
+# Phrases longer than GRAM get an entry of their own when this many replies contain them (see _Phrases).
+PHRASE_MIN_REPLIES = 50
+PHRASE_SHARE = 0.02
+PHRASE_LIMIT = 16
+_WHITESPACE = frozenset(analyzer.WHITESPACE)
 T2S_BLOCK = 8  # Traditional -> Simplified files hold 2**8 code points each
 MANIFEST = "manifest.json"
 
@@ -146,6 +151,7 @@ class Summary:
     bytes: int = 0
     build: str = ""
     facets: dict = field(default_factory=dict)
+    reused: bool = False  # copied from the cache: the same replies were exported before
 
 
 class _Writer:
@@ -181,6 +187,43 @@ def _power_of_two(total: int, target: int) -> int:
     return count
 
 
+#: Bumped when the format of the files changes.
+FORMAT_VERSION = 2
+
+
+def export_cached(ix, cache: str, folder: str, page_size: int) -> Summary:
+    """Write the static index into `folder`, copying it from `cache` when the same replies were exported
+    before (a build where no reply changed costs a copy, not an export)."""
+    with ix.reader() as reader:
+        digest = hashlib.sha256(repr((FORMAT_VERSION, analyzer.VERSION, page_size, sorted(
+            (fields["key"], fields["hash"]) for fields in reader.all_stored_fields()))).encode("utf-8")).hexdigest()
+    cached = os.path.join(cache, f"static-{digest[:16]}")
+    reused = os.path.isdir(cached)
+    if not reused:
+        for old in os.listdir(cache):
+            if old.startswith("static-"):
+                shutil.rmtree(os.path.join(cache, old), ignore_errors=True)
+        summary = export(ix, cached + ".new", page_size)
+        with open(os.path.join(cached + ".new", ".summary.json"), "w", encoding="utf-8") as handle:
+            json.dump(summary.__dict__, handle)
+        os.rename(cached + ".new", cached)
+    with open(os.path.join(cached, ".summary.json"), encoding="utf-8") as handle:
+        summary = Summary(**{**json.load(handle), "reused": reused})
+    if os.path.isdir(folder):
+        shutil.rmtree(folder)
+    shutil.copytree(cached, folder, ignore=shutil.ignore_patterns(".summary.json"), copy_function=_link_or_copy)
+    return summary
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """Hard links cost nothing (nothing writes to these files after the export); copies when the cache and
+    the output are on different file systems."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def export(ix, folder: str, page_size: int) -> Summary:
     """Write the static index of the Whoosh index `ix` into `folder` (replacing what was there)."""
     if os.path.isdir(folder):
@@ -192,7 +235,9 @@ def export(ix, folder: str, page_size: int) -> Summary:
         number = {docnum: i for i, (docnum, _) in enumerate(stored)}
         records = [record for _, record in stored]
         head_length = {docnum: record["head_length"] for docnum, record in stored}
-        entries = _entries(reader, number, head_length, len(records), out)
+        texts = [analyzer.normalise(r["head"] + "\n" + "\n".join([v for _, v in r["meta"]] + [r["letter"]]))
+                 for r in records]
+        entries = _entries(reader, number, head_length, len(records), out, texts)
     summary = Summary(docs=len(records), grams=len(entries))
     summary.shards = _write_shards(entries, out)
     _write_docs(records, out)
@@ -209,12 +254,13 @@ def export(ix, folder: str, page_size: int) -> Summary:
     return summary
 
 
-def _entries(reader, number: dict, head_length: dict, total: int, out: _Writer) -> list[tuple[str, bytes]]:
-    """(key, entry bytes without the key) of every gram; large bodies are written to e/ and p/."""
+def _entries(reader, number: dict, head_length: dict, total: int, out: _Writer, texts: list[str]):
+    """(key, entry bytes without the key) of every gram and frequent phrase; large bodies go to e/ and p/."""
     entries: list[tuple[str, bytes]] = []
+    phrases = _Phrases(texts, {number[docnum]: length for docnum, length in head_length.items()}, total)
     files = {"e": 0, "p": 0}
-    # The grams of one or two characters are the union of the terms that start with them; Whoosh lists
-    # terms in order, so each prefix is complete when the next one starts.
+    # The grams shorter than GRAM are the union of the terms that start with them; Whoosh lists terms in
+    # order, so each prefix is complete when the next one starts.
     open_prefixes: dict[int, tuple[str, set, set]] = {}  # length -> (prefix, docs, docs with it in the head)
 
     def flush(length: int) -> None:
@@ -237,7 +283,7 @@ def _entries(reader, number: dict, head_length: dict, total: int, out: _Writer) 
         postings.sort()
         ids = [doc for doc, _ in postings]
         heads = [not (tagged[0] & 1) for _, tagged in postings]
-        for length in (1, 2):
+        for length in range(1, analyzer.GRAM):
             if len(gram) >= length:
                 prefix = gram[:length]
                 if length in open_prefixes and open_prefixes[length][0] != prefix:
@@ -247,9 +293,51 @@ def _entries(reader, number: dict, head_length: dict, total: int, out: _Writer) 
                 in_head.update(doc for doc, head in zip(ids, heads) if head)
         if len(gram) == analyzer.GRAM:
             entries.append((gram, _entry(ids, heads, [t for _, t in postings], total, files, out)))
-    flush(2)
-    flush(1)
+            if len(ids) >= phrases.threshold:
+                for key, phrase_ids, phrase_heads in phrases.extend(gram, postings):
+                    entries.append((key, _entry(phrase_ids, phrase_heads, None, total, files, out)))
+    for length in range(1, analyzer.GRAM):
+        flush(length)
     return entries
+
+
+class _Phrases:
+    """Frequent phrases longer than GRAM, each with its exact list of replies.
+
+    A phrase found in many replies would otherwise be checked with the positions of its grams in every
+    one of them (tens of kilobytes).  So every gram found in at least `threshold` replies is extended by
+    each character that follows it, and the extension is indexed when it is frequent too, up to
+    PHRASE_LIMIT characters.  The browser asks for a long term itself first; when it is not indexed
+    (it is rare, or longer), positions decide, as before.
+    """
+
+    def __init__(self, texts: list[str], head_length: dict[int, int], total: int):
+        self.texts = texts  # normalised searchable texts by reply number, as Whoosh indexed them
+        self.head_length = head_length
+        self.threshold = max(PHRASE_MIN_REPLIES, int(total * PHRASE_SHARE))
+
+    def extend(self, gram: str, postings):
+        stack = [(gram, [(doc, t >> 1) for doc, tagged in postings for t in tagged])]
+        texts, whitespace = self.texts, _WHITESPACE
+        while stack:
+            phrase, occurrences = stack.pop()
+            end = len(phrase)
+            groups: dict[str, list] = defaultdict(list)
+            for doc, position in occurrences:
+                text = texts[doc]
+                if position + end < len(text) and text[position + end] not in whitespace:
+                    groups[text[position + end]].append((doc, position))
+            for char in sorted(groups):
+                found = groups[char]
+                docs = {}
+                for doc, position in found:
+                    docs[doc] = docs.get(doc, False) or position < self.head_length[doc]
+                if len(docs) < self.threshold:
+                    continue
+                ids = sorted(docs)
+                yield phrase + char, ids, [docs[i] for i in ids]
+                if end + 1 < PHRASE_LIMIT:
+                    stack.append((phrase + char, found))
 
 
 def _entry(ids, heads, positions, total, files, out: _Writer) -> bytes:
@@ -312,9 +400,9 @@ def _write_shards(entries, out: _Writer) -> int:
 def _write_docs(records, out: _Writer) -> None:
     for i, record in enumerate(records):
         out.json(f"d/{i}.json", {"t": record["title"], "u": record["url"], "n": record["number"],
-                                 "x": record["doc_no"], "d": record["date"], "p": record["people"],
-                                 "h": record["head"]})
-        text = json.dumps({"m": record["meta"], "l": record["letter"]}, ensure_ascii=False, separators=(",", ":"))
+                                 "x": record["doc_no"], "d": record["date"], "p": record["people"]})
+        text = json.dumps({"h": record["head"], "m": record["meta"], "l": record["letter"]},
+                          ensure_ascii=False, separators=(",", ":"))
         out.write(f"t/{i}.gz", gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
 
 

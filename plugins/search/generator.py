@@ -18,7 +18,9 @@ DEFAULTS = {
     "url": "search/",
     "save_as": "search/index.html",
     "index_path": "search/index/",  # the static index, under the output folder
-    "page_size": 10,  # results shown at first and added by "more results"
+    # Results shown at first and added by "more results".  A result whose match is only in the letter
+    # needs the letter for its snippet (about 2 KB): five keep a query under 15 KB (bench/search_bench.py).
+    "page_size": 5,
 }
 
 #: The filters of the search page and the command line, in the order the page shows them.
@@ -73,9 +75,10 @@ class SearchGenerator(Generator):
 
     def generate_output(self, writer):
         target = os.path.join(self.output_path, self.options["index_path"])
-        summary = export.export(index.open_index(self.folder), target, self.options["page_size"])
-        log.info("search: static index of %d replies, %d grams in %d shards, %d files, %.1f MB",
-                 summary.docs, summary.grams, summary.shards, summary.files, summary.bytes / 1e6)
+        summary = export.export_cached(index.open_index(self.folder), self.folder, target, self.options["page_size"])
+        log.info("search: static index of %d replies, %d grams in %d shards, %d files, %.1f MB (%s)",
+                 summary.docs, summary.grams, summary.shards, summary.files, summary.bytes / 1e6,
+                 "copied from the cache" if summary.reused else "exported")
         writer.write_file(self.options["save_as"], self.get_template("search"), self.context,
                           url=self.options["url"], search_index=self.options["index_path"],
                           search_build=summary.build, search_page_size=self.options["page_size"],

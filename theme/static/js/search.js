@@ -9,7 +9,7 @@
   'use strict';
 
   // ---- Analyzer: normalisation and tokenisation (see analyzer.py) ----
-  var GRAM = 3;
+  var GRAM = 4;
   var WHITESPACE = '\t\n\u000b\u000c\r \u001c\u001d\u001e\u001f\u0085\u00a0\u1680\u2000\u2001\u2002\u2003' +
     '\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
   var IGNORED = '\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff';
@@ -230,9 +230,9 @@
   }
 
   // ---- Query evaluation ----
-  // Below this many candidates a phrase is checked against the replies' own text (which the results
-  // show anyway) rather than against position chunks.
-  var TEXT_CHECK = 10;
+  // Up to this many candidates, a phrase is checked against the replies' own text rather than against
+  // position chunks (a reply's text costs about as much as a chunk).
+  var TEXT_CHECK = 2;
 
   Index.prototype.doc = function (id) { return this.get('d/' + id + '.json', 'json'); };
   Index.prototype.text = function (id) {
@@ -251,7 +251,7 @@
       self.shards = manifest.shards;
       return self.normalise(query).then(function (normalised) {
         var list = terms(normalised);
-        if (!list.length) return {ids: [], terms: [], deputies: []};
+        if (!list.length) return {ids: [], terms: [], head: new Map(), deputies: []};
         return Promise.all([
           Promise.all(list.map(function (t) { return self.lookup(t); })),
           Promise.all(Object.keys(filters).map(function (name) { return self.facet(manifest, name, filters[name]); })),
@@ -265,8 +265,12 @@
   Index.prototype.lookup = function (term) {
     var how = plan(term), self = this;
     if (how[0] !== 'phrase') return this.entry(term).then(function (entry) { return {term: term, entry: entry}; });
-    return Promise.all(how[1].map(function (part) { return self.entry(part[1]); })).then(function (entries) {
-      return {term: term, cover: how[1], entries: entries};
+    // A frequent phrase has an entry of its own (export._Phrases); otherwise its grams and positions decide.
+    return this.entry(term).then(function (whole) {
+      if (whole) return {term: term, entry: whole};
+      return Promise.all(how[1].map(function (part) { return self.entry(part[1]); })).then(function (entries) {
+        return {term: term, cover: how[1], entries: entries};
+      });
     });
   };
   Index.prototype.facet = function (manifest, name, value) {
@@ -296,19 +300,23 @@
       } else keep(l.entry ? l.entry.docs : []);
     });
     facets.forEach(keep);
-    var head = new Map();  // id -> number of terms in the head
+    var head = new Map();  // id -> the terms found in its head
+    function inHead(id, term) {
+      if (!head.has(id)) head.set(id, new Set());
+      head.get(id).add(term);
+    }
     var phrases = lookups.filter(function (l) { return l.entries && candidates.length; });
     var checked = phrases.reduce(function (promise, l) {
       return promise.then(function () { return self.verify(l, candidates); }).then(function (found) {
         candidates = candidates.filter(function (id) { return found.has(id); });
-        found.forEach(function (inHead, id) { if (inHead) head.set(id, (head.get(id) || 0) + 1); });
+        found.forEach(function (isHead, id) { if (isHead) inHead(id, l.term); });
       });
     }, Promise.resolve());
     return checked.then(function () {
       lookups.forEach(function (l) {
         if (l.entries) return;
         candidates.forEach(function (id) {
-          if (l.entry.heads[l.entry.where.get(id)]) head.set(id, (head.get(id) || 0) + 1);
+          if (l.entry.heads[l.entry.where.get(id)]) inHead(id, l.term);
         });
       });
       var boosted = new Set();
@@ -318,14 +326,14 @@
         if (sort !== 'date') {
           var ga = boosted.has(a) ? 0 : 1, gb = boosted.has(b) ? 0 : 1;
           if (ga !== gb) return ga - gb;
-          var sa = n + (head.get(a) || 0), sb = n + (head.get(b) || 0);
+          var sa = n + (head.has(a) ? head.get(a).size : 0), sb = n + (head.has(b) ? head.get(b).size : 0);
           if (sa !== sb) return sb - sa;
         }
         return a - b;
       });
       var pages = new Map();
       deputies.forEach(function (d) { pages.set(d[2], d); });
-      return {ids: ids, terms: list, deputies: Array.from(pages.values())};
+      return {ids: ids, terms: list, head: head, deputies: Array.from(pages.values())};
     });
   };
 
@@ -351,11 +359,12 @@
   Index.prototype.verifyByText = function (term, candidates) {
     var self = this, found = new Map();
     return Promise.all(candidates.map(function (id) {
-      return self.doc(id).then(function (d) { return self.normalise(d.h); }).then(function (head) {
-        if (head.indexOf(term) >= 0) { found.set(id, true); return; }
-        return self.text(id).then(function (t) {
-          return self.normalise(t.m.map(function (p) { return p[1]; }).concat([t.l]).join('\n'));
-        }).then(function (body) { if (body.indexOf(term) >= 0) found.set(id, false); });
+      return self.text(id).then(function (t) {
+        var body = t.m.map(function (p) { return p[1]; }).concat([t.l]).join('\n');
+        return Promise.all([self.normalise(t.h), self.normalise(body)]);
+      }).then(function (texts) {
+        if (texts[0].indexOf(term) >= 0) found.set(id, true);
+        else if (texts[1].indexOf(term) >= 0) found.set(id, false);
       });
     })).then(function () { return found; });
   };
@@ -499,9 +508,9 @@
     });
   };
   Page.prototype.item = function (id) {
-    var self = this, list = this.found.terms;
+    var self = this;
     return this.index.doc(id).then(function (d) {
-      return self.index.t2s(d.h + d.p).then(function (t2s) { return self.render(id, d, t2s); });
+      return self.index.t2s(d.t + d.n + d.x + d.p).then(function (t2s) { return self.render(id, d, t2s); });
     });
   };
   Page.prototype.render = function (id, d, t2s) {
@@ -521,7 +530,8 @@
       highlight(meta, part, list, t2s);
     });
     li.appendChild(meta);
-    var inHead = normalise(d.h, t2s), missing = list.filter(function (t) { return inHead.indexOf(t) < 0; });
+    // Terms found only in the body get a snippet of the text around them.
+    var head = this.found.head.get(id) || new Set(), missing = list.filter(function (t) { return !head.has(t); });
     if (!missing.length) return li;
     return self.index.text(id).then(function (t) {
       return self.index.t2s(t.l + t.m.join('')).then(function (t2s) { return [t, t2s]; });
