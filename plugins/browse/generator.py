@@ -9,6 +9,7 @@ from pelican.generators import Generator
 from markdown import Markdown
 
 from replies import registry, sanitize
+from replies.settings import namespaced
 
 from . import classes as classes_module
 from . import deputies as deputies_module
@@ -29,11 +30,7 @@ DEFAULTS = {
 
 
 def options(settings) -> dict:
-    given = settings.get("BROWSE", {}) or {}
-    unknown = set(given) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"Unknown BROWSE setting(s): {', '.join(sorted(unknown))}; known: {', '.join(DEFAULTS)}")
-    return {**DEFAULTS, **given}
+    return namespaced(settings, "BROWSE", DEFAULTS)
 
 
 class BrowseGenerator(Generator):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pelican.generators import Generator
 
+from replies.settings import namespaced
+
 DEFAULTS = {
     "deputy_feed_atom": "deputies/{slug}/feed.atom",  # "" switches deputy feeds off
     "key_class_feed_atom": "key-classes/{slug}/feed.atom",  # "" switches key-class feeds off
@@ -17,11 +19,7 @@ DEFAULTS = {
 
 
 def options(settings) -> dict:
-    given = settings.get("FEEDS", {}) or {}
-    unknown = set(given) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"Unknown FEEDS setting(s): {', '.join(sorted(unknown))}; known: {', '.join(DEFAULTS)}")
-    return {**DEFAULTS, **given}
+    return namespaced(settings, "FEEDS", DEFAULTS)
 
 
 def _newest_first(articles) -> list:

@@ -8,6 +8,7 @@ from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
 from replies import schema
+from replies.settings import namespaced
 from sitemap.urls import absolute_url
 
 from . import json_schema
@@ -26,11 +27,7 @@ DEFAULTS = {
 
 
 def options(settings) -> dict:
-    given = settings.get("OPENDATA", {}) or {}
-    unknown = set(given) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"Unknown OPENDATA setting(s): {', '.join(sorted(unknown))}; known: {', '.join(DEFAULTS)}")
-    return {**DEFAULTS, **given}
+    return namespaced(settings, "OPENDATA", DEFAULTS)
 
 
 class OpenDataGenerator(Generator):

@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .settings import namespaced
+
 DEFAULTS = {
     "allow": [],  # values that may be published although they look private, e.g. the office address
 }
@@ -119,11 +121,7 @@ class Guard:
 
 def options(settings) -> dict:
     """The PRIVACY settings dict with its defaults; unknown keys are an error."""
-    given = settings.get("PRIVACY", {}) or {}
-    unknown = set(given) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"Unknown PRIVACY setting(s): {', '.join(sorted(unknown))}; known: {', '.join(DEFAULTS)}")
-    merged = {**DEFAULTS, **given}
+    merged = namespaced(settings, "PRIVACY", DEFAULTS)
     if isinstance(merged["allow"], str) or not all(isinstance(v, str) for v in merged["allow"]):
         raise ValueError("PRIVACY['allow'] must be a list of strings")
     return merged

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from .model import Reply
+from .settings import namespaced
 from .store import Store
 
 DEFAULTS = {
@@ -20,11 +21,7 @@ _stores: dict[str, Store] = {}
 
 def options(settings) -> dict:
     """The REPLIES settings dict with its defaults; unknown keys are an error."""
-    given = settings.get("REPLIES", {}) or {}
-    unknown = set(given) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"Unknown REPLIES setting(s): {', '.join(sorted(unknown))}; known: {', '.join(DEFAULTS)}")
-    return {**DEFAULTS, **given}
+    return namespaced(settings, "REPLIES", DEFAULTS)
 
 
 def _key(settings) -> str:

@@ -9,6 +9,7 @@ from pelican.generators import Generator
 
 from browse import names
 from replies import schema
+from replies.settings import namespaced
 
 from . import document, export, index
 
@@ -32,11 +33,7 @@ FILTER_LABELS = {
 
 
 def options(settings) -> dict:
-    given = settings.get("SEARCH", {}) or {}
-    unknown = set(given) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"Unknown SEARCH setting(s): {', '.join(sorted(unknown))}; known: {', '.join(DEFAULTS)}")
-    merged = {**DEFAULTS, **given}
+    merged = namespaced(settings, "SEARCH", DEFAULTS)
     if not isinstance(merged["page_size"], int) or merged["page_size"] < 1:
         raise ValueError(f"SEARCH['page_size'] must be a positive integer, not {merged['page_size']!r}")
     return merged

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from xml.sax.saxutils import escape
 
+from replies.settings import namespaced
+
 from .urls import absolute_url
 
 DEFAULTS = {
@@ -21,11 +23,7 @@ _written: dict[str, str | None] = {}
 
 
 def options(settings) -> dict:
-    given = settings.get("SITEMAP", {}) or {}
-    unknown = set(given) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"Unknown SITEMAP setting(s): {', '.join(sorted(unknown))}; known: {', '.join(DEFAULTS)}")
-    return {**DEFAULTS, **given}
+    return namespaced(settings, "SITEMAP", DEFAULTS)
 
 
 def check(pelican) -> None:

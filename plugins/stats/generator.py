@@ -7,6 +7,7 @@ import datetime
 from pelican.generators import Generator
 
 from replies import registry
+from replies.settings import namespaced
 
 from . import charts
 from . import stats as stats_module
@@ -24,11 +25,7 @@ DEFAULTS = {
 
 def options(settings) -> dict:
     """The STATS settings dict with its defaults; unknown keys and bad deadlines are errors."""
-    given = settings.get("STATS", {}) or {}
-    unknown = set(given) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"Unknown STATS setting(s): {', '.join(sorted(unknown))}; known: {', '.join(DEFAULTS)}")
-    merged = {**DEFAULTS, **given}
+    merged = namespaced(settings, "STATS", DEFAULTS)
     merged["deadlines"] = _deadlines(merged["deadlines"])
     return merged
 
