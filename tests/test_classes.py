@@ -45,3 +45,9 @@ def test_bad_introduction_is_reported(fixture_copy, text, message):
     (content / "classes/bad.md").write_text(text, encoding="utf-8")
     problems = [str(p) for p in store_module.load(content).problems]
     assert len(problems) == 1 and problems[0].startswith(message), problems
+
+
+def test_category_page_shows_its_introduction(basic_site):
+    page = soup(basic_site, "categories/kou-an-jian-she/index.html")
+    assert "推进高速公路口岸作业区建设" in page.select_one(".jy-intro").get_text()
+    assert not soup(basic_site, "categories/shang-mao-liu-tong/index.html").select(".jy-intro")
