@@ -50,7 +50,21 @@ def versions(pagefind_version: str | None = None) -> dict:
             found[package.capitalize()] = "not installed"
     found["Pagefind"] = pagefind_version or "not run"
     found["Chromium"] = _chromium()
+    found["this project"] = _commit()
     return found
+
+
+def _commit() -> str:
+    """The commit measured, and whether the work tree had changes on top of it."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+                              timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return f"{head}{' with uncommitted changes' if dirty else ''}" if head else "unknown"
 
 
 def _chromium() -> str:
