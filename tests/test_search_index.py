@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import FIXTURES, ROOT, build
-from search import analyzer, generator, index, query
+from search import analyzer, generator, query
 from search_support import Truth, read_static_index, whoosh_index
 
 

@@ -142,7 +142,8 @@ def record(article) -> dict:
         "letter": letter,
         "facets": {
             "year": str(reply.year), "kind": reply.kind, "level": reply.level, "category": reply.category,
-            "key_class": key_class.slug if key_class else (reply.key_group or ""), "role": reply.role, "answer_class": answer_class(reply),
+            "key_class": key_class.slug if key_class else (reply.key_group or ""), "role": reply.role,
+            "answer_class": answer_class(reply),
         },
     }
     data["hash"] = content_hash(data)

@@ -19,7 +19,8 @@ Replies are numbered 0…N-1 in date order (rank.date_key).  Binary files are se
 LEB128 varints ("v") and bytes:
 
     entry      = v(len(key)) key(UTF-8) flag(byte) (body | v(n): the body is e/<n>.bin)   flag 0 | 1
-    body       = docset headset [positions]          positions only for keys of GRAM characters
+    body       = docset headset [positions]          positions only for keys of GRAM characters; keys
+                                                     longer than GRAM are frequent phrases (_Phrases)
     docset     = 0 v(count) v(gap)…                  list: gaps, the first from -1
                | 1 v(first) v(nbytes) bytes          bitmap from `first`, bit k of byte j = doc first+8j+k
                | 2 v(count) v(gap)…                  every reply except these
@@ -37,6 +38,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import heapq
+import itertools
 import json
 import os
 import shutil
@@ -53,8 +56,8 @@ CHUNK_BYTES = 1024  # size of a position chunk
 DEPUTY_SHARD_BYTES = 512
 # Phrases longer than GRAM get an entry of their own when this many replies contain them (see _Phrases).
 PHRASE_MIN_REPLIES = 50
-PHRASE_SHARE = 0.02
-PHRASE_LIMIT = 16
+PHRASE_SHARE = 0.05
+PHRASE_LIMIT = 10
 _WHITESPACE = frozenset(analyzer.WHITESPACE)
 T2S_BLOCK = 8  # Traditional -> Simplified files hold 2**8 code points each
 MANIFEST = "manifest.json"
@@ -246,8 +249,9 @@ def export(ix, folder: str, page_size: int) -> Summary:
     t2s_blocks = _write_t2s(out)
     summary.build = out.digest.hexdigest()[:12]
     out.json(MANIFEST, {
-        "version": 1, "build": summary.build, "docs": len(records), "gram": analyzer.GRAM,
-        "shards": summary.shards, "deputyShards": deputy_shards, "deputyKeyLengths": key_lengths, "t2sBlock": T2S_BLOCK, "t2sBlocks": t2s_blocks,
+        "version": FORMAT_VERSION, "build": summary.build, "docs": len(records), "gram": analyzer.GRAM,
+        "shards": summary.shards, "deputyShards": deputy_shards, "deputyKeyLengths": key_lengths,
+        "t2sBlock": T2S_BLOCK, "t2sBlocks": t2s_blocks,
         "facets": summary.facets, "pageSize": page_size,
     })
     summary.files, summary.bytes = out.files, out.bytes
@@ -269,17 +273,14 @@ def _entries(reader, number: dict, head_length: dict, total: int, out: _Writer, 
             ids = sorted(docs)
             entries.append((key, _entry(ids, [i in heads for i in ids], None, total, files, out)))
 
-    for term in reader.lexicon("text"):
+    for term, found in _postings(reader):
+        if not found:  # a term of deleted replies only, until Whoosh merges their segment away
+            continue
         gram = term.decode("utf-8")
         postings = []  # (doc, tagged positions)
-        matcher = reader.postings("text", term)
-        while matcher.is_active():
-            docnum = matcher.id()
+        for docnum, positions in found:
             limit = head_length[docnum]
-            postings.append((number[docnum], [2 * p + (p >= limit) for p in matcher.value_as("positions")]))
-            matcher.next()
-        if not postings:  # a term of deleted replies only, until Whoosh merges their segment away
-            continue
+            postings.append((number[docnum], [2 * p + (p >= limit) for p in positions]))
         postings.sort()
         ids = [doc for doc, _ in postings]
         heads = [not (tagged[0] & 1) for _, tagged in postings]
@@ -338,6 +339,32 @@ class _Phrases:
                 yield phrase + char, ids, [docs[i] for i in ids]
                 if end + 1 < PHRASE_LIMIT:
                     stack.append((phrase + char, found))
+
+
+def _postings(reader):
+    """(term, [(docnum, positions)]) of the field `text`, in term order, deleted replies left out.
+
+    Reads each segment directly: Whoosh's own postings() rebuilds the set of deleted documents for
+    every term, which makes an export after an incremental update many times slower.
+    """
+    fmt = reader.schema["text"].format
+    leaves = reader.leaf_readers()  # [(segment reader, offset of its document numbers)]
+    deleted = [frozenset(leaf._perdoc.deleted_docs()) if leaf.has_deletions() else frozenset()
+               for leaf, _ in leaves]
+    # Each segment's terms are listed first: reading its term list while looking terms up in it confuses
+    # Whoosh's shared file position.
+    streams = [[(term, i) for term in leaf.lexicon("text")] for i, (leaf, _) in enumerate(leaves)]
+    for term, group in itertools.groupby(heapq.merge(*streams), key=lambda item: item[0]):
+        found = []
+        for _, i in group:
+            leaf, offset = leaves[i]
+            matcher = leaf._terms.matcher("text", term, fmt)
+            while matcher.is_active():
+                docnum = matcher.id()
+                if docnum not in deleted[i]:
+                    found.append((offset + docnum, matcher.value_as("positions")))
+                matcher.next()
+        yield term, found
 
 
 def _entry(ids, heads, positions, total, files, out: _Writer) -> bytes:
