@@ -179,14 +179,16 @@ def test(c, args=""):
 @task(help={"replies": "corpus size (default 10000)", "full": "the opt-in large run: 100,000 replies",
             "seed": "corpus seed (default 1)", "skip_pagefind": "do not install or run Pagefind (npm)",
             "skip_browser": "do not run the search benchmark in Chromium",
-            "skip_incremental": "full builds only (saves time at 100,000)"})
-def bench(c, replies=10000, full=False, seed=1, skip_pagefind=False, skip_browser=False, skip_incremental=False):
+            "skip_incremental": "full builds only (saves time at 100,000)",
+            "skip_bare": "no bare Pelican builds (the 100,000 targets do not compare with it)"})
+def bench(c, replies=10000, full=False, seed=1, skip_pagefind=False, skip_browser=False, skip_incremental=False,
+          skip_bare=False):
     """Benchmark build and search against bare Pelican and Pagefind; report in bench/results/."""
     from bench.run import main
 
     args = ["--replies", str(replies), "--seed", str(seed)] + ["--full"] * full
     args += ["--skip-pagefind"] * skip_pagefind + ["--skip-browser"] * skip_browser
-    args += ["--skip-incremental"] * skip_incremental
+    args += ["--skip-incremental"] * skip_incremental + ["--skip-bare"] * skip_bare
     code = main(args)
     if code:
         sys.exit(code)
