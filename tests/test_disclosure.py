@@ -106,3 +106,11 @@ def test_the_output_check_runs_after_every_other_finalized_receiver(tmp_path):
     Pelican(settings)  # loads the plugins: sitemap, for one, writes its file at `finalized`
     receivers = list(signals.finalized.receivers.values())
     assert len(receivers) > 1 and receivers[-1]() is disclosure.verify_output
+
+
+def test_compressed_output_is_read_as_the_browser_unpacks_it(tmp_path):
+    import gzip
+
+    data = gzip.compress(f'{{"text": "{WITHHELD_SENTENCE}"}}'.encode("utf-8"), mtime=0)
+    views = disclosure.readable_views(tmp_path / "search/index/t/7.gz", data)
+    assert any(WITHHELD_SENTENCE in view for view in views)

@@ -19,6 +19,7 @@ size of the output whatever the number of secrets, one file in memory at a time.
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import re
@@ -126,6 +127,11 @@ def _published_text(reply) -> str:
 
 def readable_views(path: Path, data: bytes) -> list[str]:
     """The text of an output file as written, and as a reader or a script would decode it."""
+    if data[:2] == b"\x1f\x8b":  # gzip (the search index's snippet text): what the browser unpacks
+        try:
+            return readable_views(path.with_suffix(""), gzip.decompress(data))
+        except (OSError, EOFError):
+            pass
     text = data.decode("utf-8", "ignore")
     views = [text]
     suffix = path.suffix.lower()
