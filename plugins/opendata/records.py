@@ -5,41 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-from html.parser import HTMLParser
 
-from replies import schema
+from replies import plaintext, schema
 from sitemap.urls import absolute_url
 
 from .fields import FIELDS, LIST_SEPARATOR
 
-_BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol"}
-
-
-class _Text(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        self.parts.append(data)
-
-
 def plain_text(html: str) -> str:
     """The letter as published, without markup: one paragraph a line, blank lines between."""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    lines = [line.strip() for line in "".join(parser.parts).splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n\n".join(line for line in lines if line)).strip()
+    return "\n\n".join(plaintext.lines(html))
 
 
 def _number_key(number: str):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 import sys
 
+from replies.templating import cn_date
+
 from . import index, query
-from .document import cn_date
 
 
 def format_answer(answer: query.Answer, text: str, siteurl: str, sort: str) -> str:

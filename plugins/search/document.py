@@ -22,45 +22,17 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from html.parser import HTMLParser
 
 from browse import names
-from replies import schema
+from replies import plaintext, schema
+from replies.templating import cn_date
 
 from . import analyzer
-
-_BLOCKS = {"p", "div", "br", "li", "ul", "ol", "table", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
-           "blockquote", "pre", "hr", "dt", "dd", "section", "figure", "figcaption"}
-
-
-class _Text(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        self.parts.append(data)
 
 
 def html_text(html: str) -> str:
     """The text a reader sees: inline elements run on, blocks are separate lines."""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    lines = (line.strip() for line in "".join(parser.parts).split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-def cn_date(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return "\n".join(plaintext.lines(html))
 
 
 def column_label(reply) -> str:
