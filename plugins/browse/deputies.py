@@ -35,8 +35,7 @@ class Deputy:
     @property
     def letter(self) -> str:
         """A–Z heading of the deputy index."""
-        first = names.full(self.name)[:1].upper()
-        return first if first.isalpha() and first.isascii() else "#"
+        return names.letter(self.name)
 
     @property
     def articles(self) -> list:

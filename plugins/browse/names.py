@@ -2,11 +2,17 @@
 
 pypinyin reads characters as common words; as a surname many characters have another reading.
 The tables below hold only the surnames whose reading differs, and the compound surnames.
+
+pypinyin also reads many characters of the extensions beyond the Basic Multilingual Plane (𪚥 zhe,
+𰻞 biang), but not all of them: 𠮷 (U+20BB7) has no reading in its data.  A character without a
+reading stands for itself by its code point, 'u20bb7', so no character of a name is ever dropped and
+two names that differ in such a character never share a slug.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from pypinyin import Style, lazy_pinyin
 
@@ -26,7 +32,11 @@ COMPOUND_SURNAMES = {
 }
 # Proposals may come from a body (民盟省委, 省工商联); such names have no surname to split off.
 _BODY = re.compile(r"(委|委员会|学社|工商联|党|民建|民进|台盟|协会|商会)$")
-_HAN = re.compile(r"^[\u3400-\u9fff\U00020000-\U0002ffff]+$")
+# Han characters: extension A and the unified block, and planes 2 and 3 (extensions B to H).
+_HAN = re.compile(r"^[\u3400-\u9fff\U00020000-\U0003ffff]+$")
+# What `_unreadable` makes of a character; pinyin has no digits, so no reading looks like it.
+_CODE = re.compile(r"^u[0-9a-f]{4,5}$")
+_PINYIN = re.compile(r"^[a-zü]+$")
 
 
 def syllables(name: str) -> list[str]:
@@ -42,13 +52,24 @@ def syllables(name: str) -> list[str]:
 
 
 def _plain(text: str) -> list[str]:
-    return [s.replace("ü", "v") for s in lazy_pinyin(text, style=Style.NORMAL, errors=lambda x: list(_ascii(x)))]
+    # Characters without a reading come back as themselves, one item each (pypinyin would strip the
+    # digits of a code point returned here, as if they were tone numbers), and are replaced after.
+    read = lazy_pinyin(text, style=Style.NORMAL, errors=list)
+    return [s.replace("ü", "v") if _PINYIN.match(s) else _unreadable(s) for s in read]
+
+
+def _unreadable(char: str) -> str:
+    """𠮷 → 'u20bb7'."""
+    return f"u{ord(char):04x}"
 
 
 def _ascii(text: str) -> str:
+    """Non-Han names: unidecode's transliteration; a letter it cannot read gets pypinyin's reading or
+    its code point, as a word of its own."""
     from unidecode import unidecode  # a Pelican dependency; only for the rare non-Han names
 
-    return unidecode(text)
+    return "".join(unidecode(c) or (f" {' '.join(_plain(c))} " if unicodedata.category(c)[0] in "LN" else "")
+                   for c in text)
 
 
 def full(name: str) -> str:
@@ -57,8 +78,15 @@ def full(name: str) -> str:
 
 
 def initials(name: str) -> str:
-    """'wjq'."""
-    return "".join(s[0] for s in syllables(name) if s)
+    """'wjq'; a character without a reading keeps its whole code point ('lu20bb7h' for 李𠮷华)."""
+    return "".join(s if _CODE.match(s) else s[0] for s in syllables(name) if s)
+
+
+def letter(name: str) -> str:
+    """'W', the A–Z heading of the name; '#' when it starts with neither a letter nor a reading."""
+    parts = syllables(name)
+    first = parts[0][:1].upper() if parts and not _CODE.match(parts[0]) else ""
+    return first if first.isalpha() and first.isascii() else "#"
 
 
 def slug(name: str) -> str:
