@@ -52,6 +52,13 @@ def basic_site(tmp_path_factory):
     return build(FIXTURES / "basic", out)
 
 
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory):
+    """The sample content/ built once per session with pelicanconf.py unchanged. Shared: tests only read it;
+    a test that changes the output or needs other settings builds its own."""
+    return build(ROOT / "content", tmp_path_factory.mktemp("sample") / "output")
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

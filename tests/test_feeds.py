@@ -24,13 +24,8 @@ def store():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return build(CONTENT, tmp_path_factory.mktemp("feeds") / "output")
-
-
-@pytest.fixture(scope="module")
-def feeds(site) -> dict[str, ET.Element]:
-    return {p.relative_to(site).as_posix(): ET.parse(p).getroot() for p in sorted(site.rglob("*.atom"))}
+def feeds(sample_site) -> dict[str, ET.Element]:
+    return {p.relative_to(sample_site).as_posix(): ET.parse(p).getroot() for p in sorted(sample_site.rglob("*.atom"))}
 
 
 def entries(feed: ET.Element) -> list[ET.Element]:
@@ -98,8 +93,8 @@ def test_entry_shows_number_lead_and_answer_class(store, feeds):
     assert "第0512号" in content and reply.body.splitlines()[0].strip("：") in content
 
 
-def test_no_feed_names_a_withheld_reply(store, site):
-    text = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.atom"))
+def test_no_feed_names_a_withheld_reply(store, sample_site):
+    text = "".join(p.read_text(encoding="utf-8") for p in sample_site.rglob("*.atom"))
     withheld = [r for r in store.replies if not r.is_public]
     assert withheld
     for reply in withheld:
@@ -107,11 +102,11 @@ def test_no_feed_names_a_withheld_reply(store, site):
         assert f"/{reply.year}/{reply.slug}/" not in text
 
 
-def test_summary_reply_feeds_its_summary_never_its_letter(store, site, feeds):
+def test_summary_reply_feeds_its_summary_never_its_letter(store, sample_site, feeds):
     reply = next(r for r in store.public if r.is_summary_only)
     entry = next(e for e in entries(feeds["feed.atom"]) if e.find(f"{A}link").get("href") == url(reply))
     assert reply.summary in entry.find(f"{A}content").text
-    text = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.atom"))
+    text = "".join(p.read_text(encoding="utf-8") for p in sample_site.rglob("*.atom"))
     others = "".join(r.body for r in store.public if not r.is_summary_only)
     letter_lines = [line for line in reply.body.splitlines()
                     if len(line) > 20 and line[:20] not in reply.summary and line[:20] not in others]
@@ -120,12 +115,12 @@ def test_summary_reply_feeds_its_summary_never_its_letter(store, site, feeds):
         assert line[:20] not in text
 
 
-def test_pages_link_their_feed_in_head_and_visibly(site, feeds):
+def test_pages_link_their_feed_in_head_and_visibly(sample_site, feeds):
     for page, feed in (("deputies/shan-zhigang/index.html", "deputies/shan-zhigang/feed.atom"),
                        ("categories/kou-an-jian-she/index.html", "categories/kou-an-jian-she/feed.atom"),
                        ("key-classes/zimaoqu/index.html", "key-classes/zimaoqu/feed.atom"),
                        ("replies/index.html", "feed.atom")):
-        soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+        soup = BeautifulSoup((sample_site / page).read_text(encoding="utf-8"), "html.parser")
         alternates = [link["href"] for link in soup.select("head link[rel=alternate][type='application/atom+xml']")]
         assert f"/{feed}" in alternates, page
         visible = [a for a in soup.select("main a") if a.get_text().startswith("订阅（Atom）")]
@@ -133,10 +128,10 @@ def test_pages_link_their_feed_in_head_and_visibly(site, feeds):
         assert feed in feeds
 
 
-def test_feeds_are_identical_when_built_again(site, tmp_path):
+def test_feeds_are_identical_when_built_again(sample_site, tmp_path):
     again = build(CONTENT, tmp_path / "output")
-    for path in site.rglob("*.atom"):
-        assert (again / path.relative_to(site)).read_bytes() == path.read_bytes(), path
+    for path in sample_site.rglob("*.atom"):
+        assert (again / path.relative_to(sample_site)).read_bytes() == path.read_bytes(), path
 
 
 def test_published_feeds_use_the_public_address(tmp_path):

@@ -27,23 +27,18 @@ def store():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return build(CONTENT, tmp_path_factory.mktemp("opendata") / "output")
+def document(sample_site):
+    return json.loads((sample_site / "data/replies.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def document(site):
-    return json.loads((site / "data/replies.json").read_text(encoding="utf-8"))
+def json_schema(sample_site):
+    return json.loads((sample_site / "data/replies.schema.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def json_schema(site):
-    return json.loads((site / "data/replies.schema.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def csv_rows(site):
-    data = (site / "data/replies.csv").read_bytes()
+def csv_rows(sample_site):
+    data = (sample_site / "data/replies.csv").read_bytes()
     return data, list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
@@ -93,8 +88,8 @@ def test_json_has_exactly_the_public_replies(document, store):
     assert len(store.public) < len(store.replies)
 
 
-def test_nothing_withheld_leaves_the_build(site, store):
-    text = "".join((site / f).read_text(encoding="utf-8-sig") for f in FILES)
+def test_nothing_withheld_leaves_the_build(sample_site, store):
+    text = "".join((sample_site / f).read_text(encoding="utf-8-sig") for f in FILES)
     assert "nondisclosure_reason" not in text and schema.label("nondisclosure_reason") not in text
     for reply in store.replies:
         if not reply.is_public:
@@ -103,12 +98,12 @@ def test_nothing_withheld_leaves_the_build(site, store):
             assert reply.body.splitlines()[2][:30] not in text
 
 
-def test_summary_reply_has_its_summary_and_no_text(site, document, store):
+def test_summary_reply_has_its_summary_and_no_text(sample_site, document, store):
     reply = next(r for r in store.public if r.is_summary_only)
     record = by_number(document, reply.number, reply.year)
     assert record["summary"] == reply.summary and record["text"] is None
-    exported = (site / "data/replies.json").read_text(encoding="utf-8") + \
-        (site / "data/replies.csv").read_text(encoding="utf-8-sig")
+    exported = (sample_site / "data/replies.json").read_text(encoding="utf-8") + \
+        (sample_site / "data/replies.csv").read_text(encoding="utf-8-sig")
     others = "".join(r.body for r in store.public if not r.is_summary_only)
     letter_only = [line[:20] for line in reply.body.splitlines()
                    if len(line) > 20 and line[:20] not in reply.summary and line[:20] not in others]
@@ -125,12 +120,12 @@ def test_full_text_reply_has_its_letter_as_plain_text(document):
                                       "url": f"{BASE}/attachments/2017/yizhang-kouan-zuoyequ.pdf"}]
 
 
-def test_every_address_in_the_data_resolves(site, document):
+def test_every_address_in_the_data_resolves(sample_site, document):
     for record in document["replies"]:
         path = record["url"].removeprefix(BASE + "/")
-        assert (site / path / "index.html").is_file(), record["url"]
+        assert (sample_site / path / "index.html").is_file(), record["url"]
         for attachment in record["attachments"]:
-            assert (site / attachment["url"].removeprefix(BASE + "/")).is_file()
+            assert (sample_site / attachment["url"].removeprefix(BASE + "/")).is_file()
 
 
 def test_records_are_ordered_by_year_level_kind_session_number(document):
@@ -157,14 +152,14 @@ def test_csv_is_excel_ready_and_matches_the_json(csv_rows, document):
         assert row[header.index("答复全文")] == (record["text"] or "")
 
 
-def test_same_content_gives_identical_files(site, tmp_path):
+def test_same_content_gives_identical_files(sample_site, tmp_path):
     again = build(CONTENT, tmp_path / "output")
     for name in FILES:
-        assert (again / name).read_bytes() == (site / name).read_bytes(), name
+        assert (again / name).read_bytes() == (sample_site / name).read_bytes(), name
 
 
-def test_data_page_explains_every_field_and_links_the_files(site, document):
-    soup = BeautifulSoup((site / "data/index.html").read_text(encoding="utf-8"), "html.parser")
+def test_data_page_explains_every_field_and_links_the_files(sample_site, document):
+    soup = BeautifulSoup((sample_site / "data/index.html").read_text(encoding="utf-8"), "html.parser")
     rows = {row.th.get_text(strip=True): row.code.get_text() for row in soup.select("main tbody tr")}
     assert rows == {schema.label(k): k for k in schema.PUBLISHED_KEYS} | {"网址": "url", "答复全文": "text"}
     hrefs = {a["href"] for a in soup.select("main a")}

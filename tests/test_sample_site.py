@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, build, output_files
+from conftest import ROOT, output_files
 from replies import store as store_module
 from replies.check import check
 
@@ -20,13 +20,8 @@ def sample():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return build(CONTENT, tmp_path_factory.mktemp("sample") / "output")
-
-
-@pytest.fixture(scope="module")
-def files(site):
-    return output_files(site)
+def files(sample_site):
+    return output_files(sample_site)
 
 
 def test_sample_content_passes_the_check():
@@ -57,10 +52,11 @@ def test_sample_covers_every_case_the_site_shows(sample):
     assert sum(bool(r.attachments) for r in replies if r.is_public) >= 2
 
 
-def test_every_public_reply_has_its_page(sample, site):
+def test_every_public_reply_has_its_page(sample, sample_site):
     for reply in sample.public:
-        assert (site / str(reply.year) / reply.slug / "index.html").is_file(), reply.source
-    pages = {p for p in re.findall(r"^(\d{4}/[a-z]+-[a-z]+-\w+)/index\.html$", "\n".join(output_files(site)), re.M)}
+        assert (sample_site / str(reply.year) / reply.slug / "index.html").is_file(), reply.source
+    written = "\n".join(output_files(sample_site))
+    pages = {p for p in re.findall(r"^(\d{4}/[a-z]+-[a-z]+-\w+)/index\.html$", written, re.M)}
     assert pages == {f"{r.year}/{r.slug}" for r in sample.public}
 
 
