@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT, axe_violations, build
+from conftest import axe_violations
 from serve import serve
 
 PAGE_TYPES = {
@@ -31,9 +31,8 @@ PAGE_TYPES = {
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    output = build(ROOT / "content", tmp_path_factory.mktemp("a11y") / "output")
-    with serve(output) as base:
+def site_url(sample_site):
+    with serve(sample_site) as base:
         yield base
 
 

@@ -26,11 +26,10 @@ REFERENCES = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory):
+def sites(sample_site, tmp_path_factory):
     """The sample site at the root, under /jytabl, and with the published address: (output, base URL)."""
-    made = {}
-    for name, siteurl, overrides in (("root", "", {}), ("subpath", "/jytabl", {}),
-                                     ("published", PUBLISHED, {"FEED_DOMAIN": PUBLISHED})):
+    made = {"root": (sample_site, DEV_ORIGIN)}  # pelicanconf.py's SITEURL is "": the shared build
+    for name, siteurl, overrides in (("subpath", "/jytabl", {}), ("published", PUBLISHED, {"FEED_DOMAIN": PUBLISHED})):
         out = build(CONTENT, tmp_path_factory.mktemp(name) / "output", SITEURL=siteurl, **overrides)
         made[name] = (out, siteurl if siteurl.startswith("http") else DEV_ORIGIN + siteurl)
     return made

@@ -42,11 +42,6 @@ def fixture_replies():
 
 
 @pytest.fixture(scope="module")
-def sample_site(tmp_path_factory):
-    return build(ROOT / "content", tmp_path_factory.mktemp("sample") / "output")
-
-
-@pytest.fixture(scope="module")
 def stats_site(tmp_path_factory):
     return build(FIXTURES / "stats", tmp_path_factory.mktemp("stats") / "output")
 
