@@ -65,11 +65,6 @@ def test_plans():
         assert covered == set(range(length)) and offsets[-1] == length - analyzer.GRAM
 
 
-def test_whoosh_tokenizer_yields_the_grams():
-    tokens = [(t.pos, t.text) for t in analyzer.GramTokenizer()("Ｂ２Ｂ 職業", positions=True)]
-    assert tokens == list(analyzer.grams("b2b 职业"))
-
-
 def _strings() -> list[str]:
     letters = [text for _, text in corpus.generate(6, seed=3)]
     return TRICKY + letters
@@ -87,7 +82,7 @@ def test_browser_tokenisation_is_identical(browser_page):
         return strings.map((text) => {
             const normal = s.normalise(text, t2s);
             return {normal: normal, terms: s.terms(normal), grams: s.grams(normal),
-                    plans: s.terms(normal).map(s.plan), hashes: s.terms(normal).map(s.gramHash)};
+                    plans: s.terms(normal).map(s.plan), hashes: s.terms(normal).map(s.keyHash)};
         });
     }""", [strings, table])
     for text, got in zip(strings, result):
@@ -96,7 +91,7 @@ def test_browser_tokenisation_is_identical(browser_page):
         expected = {
             "normal": normal, "terms": terms, "grams": [list(g) for g in analyzer.grams(normal)],
             "plans": [json.loads(json.dumps(analyzer.plan(t))) for t in terms],
-            "hashes": [export.gram_hash(t) for t in terms],
+            "hashes": [export.key_hash(t) for t in terms],
         }
         assert got == expected, text[:40]
 

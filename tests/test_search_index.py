@@ -164,3 +164,18 @@ def test_every_other_page_has_the_search_form_in_its_header(basic):
         form = soup.select_one("header form[role=search]")
         assert form is not None and form["method"] == "get" and form["action"] == "/search/", page
         assert soup.select_one(f"label[for={form.select_one('input[name=q]')['id']}]"), page
+
+
+def test_spilling_keys_to_disk_in_partitions_writes_the_same_index(tmp_path, monkeypatch):
+    """Large corpora are exported one partition at a time: the same entries as with all keys in memory."""
+    from search import export
+
+    whole = build(ROOT / "content", tmp_path / "whole" / "output") / "search" / "index"
+    monkeypatch.setattr(export, "PARTITION_REPLIES", 8)  # 71 replies: 16 partitions
+    parts = build(ROOT / "content", tmp_path / "parts" / "output") / "search" / "index"
+    expected, got = read_static_index(whole), read_static_index(parts)
+    assert len(got["entries"]) > 1000 and got["entries"] == expected["entries"]
+    assert any(len(key) > analyzer.GRAM for key in got["entries"])  # frequent phrases included
+    for folder in ("d", "t", "f", "a"):
+        files = sorted(p.relative_to(whole) for p in (whole / folder).rglob("*") if p.is_file())
+        assert files and all((whole / f).read_bytes() == (parts / f).read_bytes() for f in files)

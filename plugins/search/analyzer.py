@@ -29,7 +29,6 @@ import functools
 import re
 import unicodedata
 
-from whoosh.analysis import Token, Tokenizer
 
 #: The version of this definition; part of every indexed document's hash, so a change re-indexes all.
 VERSION = 2
@@ -43,7 +42,7 @@ WHITESPACE = "\t\n\x0b\x0c\r \x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2
              "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 #: Removed by normalisation: invisible characters that word processors leave inside words.
 IGNORED = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
-_RUNS = re.compile("[^" + re.escape(WHITESPACE) + "]+")
+RUNS = re.compile("[^" + re.escape(WHITESPACE) + "]+")
 
 
 @functools.lru_cache(maxsize=1)
@@ -81,12 +80,12 @@ def normalise(text: str) -> str:
 
 def terms(query: str) -> list[str]:
     """The distinct normalised terms of a query, in order."""
-    return list(dict.fromkeys(_RUNS.findall(normalise(query))))
+    return list(dict.fromkeys(RUNS.findall(normalise(query))))
 
 
 def grams(text: str):
     """(position, gram) of an already normalised text: one gram per character, positions in code points."""
-    for run in _RUNS.finditer(text):
+    for run in RUNS.finditer(text):
         start, value = run.start(), run.group()
         for offset in range(len(value)):
             yield start + offset, value[offset:offset + GRAM]
@@ -106,33 +105,3 @@ def plan(term: str) -> tuple[str, object]:
     if len(term) == GRAM:
         return "gram", term
     return "phrase", cover(term)
-
-
-class GramTokenizer(Tokenizer):
-    """Whoosh tokenizer: normalises the value, then yields its grams with their positions."""
-
-    def __eq__(self, other):
-        return other.__class__ is self.__class__
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:  # Whoosh asks for the value as one token (e.g. for a stored term)
-            token.original = token.text = normalise(value)
-            token.boost = 1.0
-            if positions:
-                token.pos = start_pos
-            yield token
-            return
-        for position, gram in grams(normalise(value)):
-            token.text = gram
-            token.boost = 1.0
-            if keeporiginal:
-                token.original = gram
-            token.stopped = False
-            if positions:
-                token.pos = start_pos + position
-            if chars:
-                token.startchar = start_char + position
-                token.endchar = start_char + position + len(gram)
-            yield token

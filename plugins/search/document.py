@@ -122,6 +122,11 @@ def record(article) -> dict:
     return data
 
 
+def normalised_text(record: dict) -> str:
+    """The searchable text of a record as a query term must occur in it: head, a newline, body."""
+    return analyzer.normalise(record["head"] + "\n" + "\n".join([v for _, v in record["meta"]] + [record["letter"]]))
+
+
 def deputy_keys(name: str) -> list[str]:
     """The normalised strings that name a deputy: the name, its full pinyin and its initials."""
     return [k for k in dict.fromkeys([analyzer.normalise(name), names.full(name), names.initials(name)]) if k]

@@ -1,11 +1,12 @@
-"""The static search index: exported from the Whoosh index as small files the browser loads on demand.
+"""The static search index: small files the browser loads on demand, written from the same records and
+the same analyzer as the Whoosh index (which the command line searches).
 
 A query downloads the shard of each gram it needs, the position chunks that can still hold a match,
 and the display data of the results it shows; never the whole index.  Layout under the index folder
 (SEARCH["index_path"], e.g. output/search/index/):
 
     manifest.json       counts, shard counts, filter values, the build id
-    g/<shard>.bin       gram entries, sharded by hash(gram) (see `gram_hash`)
+    g/<shard>.bin       entries, in the shard given by the top bits of the key's CRC-32 (`shard_of`)
     e/<n>.bin           the body of an entry too large to share a shard
     p/<n>.bin           position chunks of frequent grams of GRAM characters
     d/<doc>.json        what a result shows: subject, address, number, document number, date, deputies
@@ -32,21 +33,25 @@ LEB128 varints ("v") and bytes:
     member     = v(count) v(gap)…                    tagged positions 2 * position + (1 in the body)
 
 Sizes are chosen so that a shard holds about SHARD_BYTES; measured in bench/search_bench.py.
+
+Memory stays bounded as the corpus grows: the keys of each reply are spilled to disk in partitions by
+the top bits of their hash (`_Partitions`), and one partition at a time is read back, encoded and
+written as the shards it covers.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import heapq
-import itertools
 import json
+import marshal
 import os
 import shutil
-from collections import defaultdict
+import zlib
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from . import analyzer, rank
+from . import analyzer, document, rank
 from .index import FACETS
 
 SHARD_BYTES = 1024  # average shard size the shard count aims at
@@ -59,21 +64,21 @@ PHRASE_MIN_REPLIES = 50
 PHRASE_SHARE = 0.05
 PHRASE_LIMIT = 10
 _WHITESPACE = frozenset(analyzer.WHITESPACE)
+GRAM = analyzer.GRAM
+_RUNS = analyzer.RUNS
+# The keys of the replies are spilled to disk in 2**k partitions, k growing with the number of replies.
+PARTITION_REPLIES = 1000
 T2S_BLOCK = 8  # Traditional -> Simplified files hold 2**8 code points each
 MANIFEST = "manifest.json"
 
 
-def gram_hash(text: str) -> int:
-    """FNV-1a over the code points, then MurmurHash3's finaliser; search.js computes the same."""
-    h = 0x811C9DC5
-    for ch in text:
-        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
-    h ^= h >> 16
-    h = (h * 0x85EBCA6B) & 0xFFFFFFFF
-    h ^= h >> 13
-    h = (h * 0xC2B2AE35) & 0xFFFFFFFF
-    h ^= h >> 16
-    return h
+def key_hash(text: str) -> int:
+    """CRC-32 of the UTF-8 bytes; search.js computes the same.  A key's shard is its top bits."""
+    return zlib.crc32(text.encode("utf-8"))
+
+
+def shard_of(key: str, bits: int) -> int:
+    return key_hash(key) >> (32 - bits) if bits else 0
 
 
 def varint(value: int, out: bytearray) -> None:
@@ -179,6 +184,12 @@ class _Writer:
         self.files += 1
         self.bytes += len(data)
 
+    def append(self, relative: str, data: bytes) -> None:
+        with open(os.path.join(self.folder, relative), "ab") as handle:
+            handle.write(data)
+        self.digest.update(relative.encode() + b"\0" + data)
+        self.bytes += len(data)
+
     def json(self, relative: str, value) -> None:
         self.write(relative, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
@@ -191,22 +202,22 @@ def _power_of_two(total: int, target: int) -> int:
 
 
 #: Bumped when the format of the files changes.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
-def export_cached(ix, cache: str, folder: str, page_size: int) -> Summary:
-    """Write the static index into `folder`, copying it from `cache` when the same replies were exported
-    before (a build where no reply changed costs a copy, not an export)."""
-    with ix.reader() as reader:
-        digest = hashlib.sha256(repr((FORMAT_VERSION, analyzer.VERSION, page_size, sorted(
-            (fields["key"], fields["hash"]) for fields in reader.all_stored_fields()))).encode("utf-8")).hexdigest()
+def export_cached(records: list[dict], cache: str, folder: str, page_size: int) -> Summary:
+    """Write the static index of `records` into `folder`, copying it from `cache` when the same replies
+    were exported before (a build where no reply changed costs a copy, not an export)."""
+    digest = hashlib.sha256(repr((FORMAT_VERSION, analyzer.VERSION, page_size, sorted(
+        (r["key"], r["hash"]) for r in records))).encode("utf-8")).hexdigest()
+    os.makedirs(cache, exist_ok=True)
     cached = os.path.join(cache, f"static-{digest[:16]}")
     reused = os.path.isdir(cached)
     if not reused:
         for old in os.listdir(cache):
             if old.startswith("static-"):
                 shutil.rmtree(os.path.join(cache, old), ignore_errors=True)
-        summary = export(ix, cached + ".new", page_size)
+        summary = export(records, cached + ".new", page_size)
         with open(os.path.join(cached + ".new", ".summary.json"), "w", encoding="utf-8") as handle:
             json.dump(summary.__dict__, handle)
         os.rename(cached + ".new", cached)
@@ -227,22 +238,15 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copyfile(source, target)
 
 
-def export(ix, folder: str, page_size: int) -> Summary:
-    """Write the static index of the Whoosh index `ix` into `folder` (replacing what was there)."""
+def export(records: list[dict], folder: str, page_size: int) -> Summary:
+    """Write the static index of the public replies' `records` (document.record) into `folder`."""
     if os.path.isdir(folder):
         shutil.rmtree(folder)
     out = _Writer(folder)
-    with ix.reader() as reader:
-        stored = sorted(((docnum, fields["record"]) for docnum, fields in reader.iter_docs()),
-                        key=lambda item: rank.date_key(item[1]))
-        number = {docnum: i for i, (docnum, _) in enumerate(stored)}
-        records = [record for _, record in stored]
-        head_length = {docnum: record["head_length"] for docnum, record in stored}
-        texts = [analyzer.normalise(r["head"] + "\n" + "\n".join([v for _, v in r["meta"]] + [r["letter"]]))
-                 for r in records]
-        entries = _entries(reader, number, head_length, len(records), out, texts)
-    summary = Summary(docs=len(records), grams=len(entries))
-    summary.shards = _write_shards(entries, out)
+    records = sorted(records, key=rank.date_key)
+    texts = [document.normalised_text(r) for r in records]
+    summary = Summary(docs=len(records))
+    summary.grams, summary.shards = _write_entries(texts, [r["head_length"] for r in records], out)
     _write_docs(records, out)
     summary.facets = _write_facets(records, out)
     deputy_shards, key_lengths = _write_deputies(records, out)
@@ -258,48 +262,161 @@ def export(ix, folder: str, page_size: int) -> Summary:
     return summary
 
 
-def _entries(reader, number: dict, head_length: dict, total: int, out: _Writer, texts: list[str]):
-    """(key, entry bytes without the key) of every gram and frequent phrase; large bodies go to e/ and p/."""
-    entries: list[tuple[str, bytes]] = []
-    phrases = _Phrases(texts, {number[docnum]: length for docnum, length in head_length.items()}, total)
-    files = {"e": 0, "p": 0}
-    # The grams shorter than GRAM are the union of the terms that start with them; Whoosh lists terms in
-    # order, so each prefix is complete when the next one starts.
-    open_prefixes: dict[int, tuple[str, set, set]] = {}  # length -> (prefix, docs, docs with it in the head)
+def _doc_keys(text: str, head_length: int) -> tuple[dict, dict]:
+    """The keys of one normalised text: {gram of GRAM characters: tagged positions} and {key of fewer
+    characters: whether it occurs in the head}.  A tagged position is 2 * position + (1 in the body)."""
+    runs = [(m.start(), m.group()) for m in _RUNS.finditer(text)]
+    grams: dict[str, list[int]] = {}
+    for start, value in runs:
+        tag = 2 * start + (start >= head_length)  # a run lies wholly in the head or in the body
+        for offset in range(len(value) - GRAM + 1):
+            gram = value[offset:offset + GRAM]
+            found = grams.get(gram)
+            if found is None:
+                grams[gram] = [tag + 2 * offset]
+            else:
+                found.append(tag + 2 * offset)
+    short: dict[str, bool] = {}
+    for length in range(1, GRAM):
+        body = {v[o:o + length] for s, v in runs if s >= head_length for o in range(len(v) - length + 1)}
+        head = {v[o:o + length] for s, v in runs if s < head_length for o in range(len(v) - length + 1)}
+        short.update(dict.fromkeys(body, False))
+        short.update(dict.fromkeys(head, True))
+    return grams, short
 
-    def flush(length: int) -> None:
-        if length in open_prefixes:
-            key, docs, heads = open_prefixes.pop(length)
-            ids = sorted(docs)
-            entries.append((key, _entry(ids, [i in heads for i in ids], None, total, files, out)))
 
-    for term, found in _postings(reader):
-        if not found:  # a term of deleted replies only, until Whoosh merges their segment away
-            continue
-        gram = term.decode("utf-8")
-        postings = []  # (doc, tagged positions)
-        for docnum, positions in found:
-            limit = head_length[docnum]
-            postings.append((number[docnum], [2 * p + (p >= limit) for p in positions]))
-        postings.sort()
-        ids = [doc for doc, _ in postings]
-        heads = [not (tagged[0] & 1) for _, tagged in postings]
-        for length in range(1, analyzer.GRAM):
-            if len(gram) >= length:
-                prefix = gram[:length]
-                if length in open_prefixes and open_prefixes[length][0] != prefix:
-                    flush(length)
-                _, docs, in_head = open_prefixes.setdefault(length, (prefix, set(), set()))
-                docs.update(ids)
-                in_head.update(doc for doc, head in zip(ids, heads) if head)
-        if len(gram) == analyzer.GRAM:
-            entries.append((gram, _entry(ids, heads, [t for _, t in postings], total, files, out)))
-            if len(ids) >= phrases.threshold:
-                for key, phrase_ids, phrase_heads in phrases.extend(gram, postings):
-                    entries.append((key, _entry(phrase_ids, phrase_heads, None, total, files, out)))
-    for length in range(1, analyzer.GRAM):
-        flush(length)
-    return entries
+class _Partitions:
+    """The keys of every reply, spilled to disk in partitions by the top bits of their hash, so that one
+    partition at a time is held in memory and each shard file is written once."""
+
+    def __init__(self, folder: str, bits: int):
+        self.bits = bits
+        self.folder = folder
+        self.found: dict[str, tuple[list, list]] = {}
+        os.makedirs(folder, exist_ok=True)
+        self.handles = [open(os.path.join(folder, str(p)), "wb") for p in range(1 << bits)] if bits else []
+        self.of: dict[str, int] = {}  # key -> partition, for keys seen recently (bounded)
+
+    def partition(self, key: str) -> int:
+        found = self.of.get(key)
+        if found is None:
+            if len(self.of) > 1_000_000:
+                self.of.clear()
+            found = self.of[key] = shard_of(key, self.bits)
+        return found
+
+    def add(self, doc: int, grams: dict, short: dict) -> None:
+        if not self.bits:  # one partition: kept in memory
+            found = self.found
+            for table in (grams, short):
+                for key, value in table.items():
+                    postings = found.get(key)
+                    if postings is None:
+                        found[key] = ([doc], [value])
+                    else:
+                        postings[0].append(doc)
+                        postings[1].append(value)
+            return
+        keys: list[list] = [[] for _ in self.handles]
+        values: list[list] = [[] for _ in self.handles]
+        partition = self.partition
+        for table in (grams, short):
+            for key, value in table.items():
+                p = partition(key)
+                keys[p].append(key)
+                values[p].append(value)
+        for handle, part_keys, part_values in zip(self.handles, keys, values):
+            if part_keys:
+                marshal.dump((doc, part_keys, part_values), handle)
+
+    def read(self, p: int) -> dict[str, tuple[list, list]]:
+        """{key: ([doc], [value])} of partition p, the docs in increasing order."""
+        if not self.bits:
+            found, self.found = self.found, {}
+            return found
+        self.handles[p].close()
+        found: dict[str, tuple[list, list]] = {}
+        with open(os.path.join(self.folder, str(p)), "rb") as handle:
+            while True:
+                try:
+                    doc, keys, values = marshal.load(handle)
+                except EOFError:
+                    break
+                for key, value in zip(keys, values):
+                    postings = found.get(key)
+                    if postings is None:
+                        found[key] = ([doc], [value])
+                    else:
+                        postings[0].append(doc)
+                        postings[1].append(value)
+        os.remove(os.path.join(self.folder, str(p)))
+        return found
+
+    def close(self) -> None:
+        for handle in self.handles:
+            handle.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _write_entries(texts: list[str], head_lengths: list[int], out: _Writer) -> tuple[int, int]:
+    """Every gram, shorter key and frequent phrase, in shard files; returns (entries, shards)."""
+    total = len(texts)
+    bits = max(0, min(8, (total // PARTITION_REPLIES).bit_length()))
+    partitions = _Partitions(os.path.join(out.folder, ".partitions"), bits)
+    try:
+        for doc, (text, head_length) in enumerate(zip(texts, head_lengths)):
+            partitions.add(doc, *_doc_keys(text, head_length))
+        phrases = _Phrases(texts, head_lengths, total)
+        files = {"e": 0, "p": 0}
+        shard_bits, count = None, 0
+        late: dict[int, list[bytes]] = defaultdict(list)  # phrases by hash, held until their shard is written
+        for p in range(1 << bits):
+            found = partitions.read(p)
+            encoded: list[tuple[int, bytes]] = []
+            for key in sorted(found):
+                ids, values = found.pop(key)
+                if len(key) == GRAM:
+                    heads = [not tagged[0] & 1 for tagged in values]
+                    encoded.append(_keyed(key, _entry(ids, heads, values, total, files, out)))
+                    if len(ids) >= phrases.threshold:
+                        for phrase, phrase_ids, phrase_heads in phrases.extend(key, ids, values):
+                            h, data = _keyed(phrase, _entry(phrase_ids, phrase_heads, None, total, files, out))
+                            late[h].append(data)
+                            count += 1
+                else:
+                    encoded.append(_keyed(key, _entry(ids, values, None, total, files, out)))
+            if shard_bits is None:  # the first partition tells the size of the whole
+                size = sum(len(data) for _, data in encoded) << bits
+                shard_bits = max(bits, (_power_of_two(size, SHARD_BYTES) - 1).bit_length())
+            count += len(encoded)
+            mine = [h for h in late if (h >> (32 - bits) if bits else 0) == p]
+            encoded += [(h, data) for h in sorted(mine) for data in late.pop(h)]
+            _write_shards(encoded, shard_bits, p, bits, out)
+        # Phrases whose shard was written before they were found are added to it.
+        added: dict[int, list[bytes]] = defaultdict(list)
+        for h in sorted(late):
+            added[h >> (32 - shard_bits) if shard_bits else 0] += late[h]
+        for shard, pieces in sorted(added.items()):
+            out.append(f"g/{shard:x}.bin", b"".join(pieces))
+        return count, 1 << shard_bits
+    finally:
+        partitions.close()
+
+
+def _keyed(key: str, body: bytes) -> tuple[int, bytes]:
+    """(hash of the key, the entry as the shard holds it)."""
+    data = key.encode("utf-8")
+    return key_hash(key), _encode(len(data)) + data + body
+
+
+def _write_shards(encoded: list[tuple[int, bytes]], shard_bits: int, p: int, bits: int, out: _Writer) -> None:
+    """The shard files of partition p: every shard whose top `bits` bits are p, empty ones too."""
+    shards: dict[int, list[bytes]] = defaultdict(list)
+    for h, data in encoded:
+        shards[h >> (32 - shard_bits) if shard_bits else 0].append(data)
+    per = 1 << (shard_bits - bits)
+    for shard in range(p * per, (p + 1) * per):
+        out.write(f"g/{shard:x}.bin", b"".join(shards.get(shard, [])))
 
 
 class _Phrases:
@@ -312,59 +429,31 @@ class _Phrases:
     (it is rare, or longer), positions decide, as before.
     """
 
-    def __init__(self, texts: list[str], head_length: dict[int, int], total: int):
-        self.texts = texts  # normalised searchable texts by reply number, as Whoosh indexed them
+    def __init__(self, texts: list[str], head_length: list[int], total: int):
+        self.texts = texts  # normalised searchable texts by reply number
         self.head_length = head_length
         self.threshold = max(PHRASE_MIN_REPLIES, int(total * PHRASE_SHARE))
 
-    def extend(self, gram: str, postings):
-        stack = [(gram, [(doc, t >> 1) for doc, tagged in postings for t in tagged])]
-        texts, whitespace = self.texts, _WHITESPACE
+    def extend(self, gram: str, ids: list[int], positions: list[list[int]]):
+        stack = [(gram, [(doc, t >> 1) for doc, tagged in zip(ids, positions) for t in tagged])]
+        texts, threshold = self.texts, self.threshold
         while stack:
             phrase, occurrences = stack.pop()
             end = len(phrase)
-            groups: dict[str, list] = defaultdict(list)
-            for doc, position in occurrences:
-                text = texts[doc]
-                if position + end < len(text) and text[position + end] not in whitespace:
-                    groups[text[position + end]].append((doc, position))
-            for char in sorted(groups):
-                found = groups[char]
+            following = [texts[doc][position + end:position + end + 1] for doc, position in occurrences]
+            frequent = [char for char, count in Counter(following).items()
+                        if count >= threshold and char and char not in _WHITESPACE]
+            for char in sorted(frequent):
+                found = [o for o, c in zip(occurrences, following) if c == char]
                 docs = {}
                 for doc, position in found:
                     docs[doc] = docs.get(doc, False) or position < self.head_length[doc]
-                if len(docs) < self.threshold:
+                if len(docs) < threshold:
                     continue
                 ids = sorted(docs)
                 yield phrase + char, ids, [docs[i] for i in ids]
                 if end + 1 < PHRASE_LIMIT:
                     stack.append((phrase + char, found))
-
-
-def _postings(reader):
-    """(term, [(docnum, positions)]) of the field `text`, in term order, deleted replies left out.
-
-    Reads each segment directly: Whoosh's own postings() rebuilds the set of deleted documents for
-    every term, which makes an export after an incremental update many times slower.
-    """
-    fmt = reader.schema["text"].format
-    leaves = reader.leaf_readers()  # [(segment reader, offset of its document numbers)]
-    deleted = [frozenset(leaf._perdoc.deleted_docs()) if leaf.has_deletions() else frozenset()
-               for leaf, _ in leaves]
-    # Each segment's terms are listed first: reading its term list while looking terms up in it confuses
-    # Whoosh's shared file position.
-    streams = [[(term, i) for term in leaf.lexicon("text")] for i, (leaf, _) in enumerate(leaves)]
-    for term, group in itertools.groupby(heapq.merge(*streams), key=lambda item: item[0]):
-        found = []
-        for _, i in group:
-            leaf, offset = leaves[i]
-            matcher = leaf._terms.matcher("text", term, fmt)
-            while matcher.is_active():
-                docnum = matcher.id()
-                if docnum not in deleted[i]:
-                    found.append((offset + docnum, matcher.value_as("positions")))
-                matcher.next()
-        yield term, found
 
 
 def _entry(ids, heads, positions, total, files, out: _Writer) -> bytes:
@@ -408,22 +497,6 @@ def _chunks(encoded: list[bytes], files, out: _Writer) -> bytes:
     return bytes(body)
 
 
-def _write_shards(entries, out: _Writer) -> int:
-    encoded = []
-    for key, body in entries:
-        data = key.encode("utf-8")
-        item = bytearray()
-        varint(len(data), item)
-        encoded.append((key, bytes(item) + data + body))
-    count = _power_of_two(sum(len(e) for _, e in encoded), SHARD_BYTES)
-    shards: dict[int, list[bytes]] = defaultdict(list)
-    for key, data in encoded:
-        shards[gram_hash(key) & (count - 1)].append(data)
-    for shard in range(count):
-        out.write(f"g/{shard:x}.bin", b"".join(shards.get(shard, [])))
-    return count
-
-
 def _write_docs(records, out: _Writer) -> None:
     for i, record in enumerate(records):
         out.json(f"d/{i}.json", {"t": record["title"], "u": record["url"], "n": record["number"],
@@ -458,16 +531,15 @@ def _write_deputies(records, out: _Writer) -> tuple[int, list[int]]:
             page = pages.setdefault(url, {"name": name, "delegation": delegation, "url": url, "docs": []})
             page["docs"].append(i)
     by_key: dict[str, list] = defaultdict(list)
-    from .document import deputy_keys
-
     for page in sorted(pages.values(), key=lambda p: p["url"]):
-        for key in deputy_keys(page["name"]):
+        for key in document.deputy_keys(page["name"]):
             by_key[key].append([page["name"], page["delegation"] or "", page["url"], page["docs"]])
     size = sum(len(json.dumps(v, ensure_ascii=False)) + len(k) for k, v in by_key.items())
     count = _power_of_two(size, DEPUTY_SHARD_BYTES)
+    bits = (count - 1).bit_length()
     shards: dict[int, dict] = defaultdict(dict)
     for key, value in sorted(by_key.items()):
-        shards[gram_hash(key) & (count - 1)][key] = value
+        shards[shard_of(key, bits)][key] = value
     for shard in range(count):
         out.json(f"a/{shard:x}.json", shards.get(shard, {}))
     lengths = [len(key) for key in by_key] or [0]

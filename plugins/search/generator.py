@@ -64,7 +64,7 @@ class SearchGenerator(Generator):
     def generate_context(self):
         self.options = options(self.settings)
         articles = [a for a in self.context.get("articles", []) if hasattr(a, "reply")]
-        records = [document.record(a) for a in articles]
+        self.records = records = [document.record(a) for a in articles]
         self.folder = index.directory(self.settings)
         self.stats = index.update(self.folder, records)
         self.context["SEARCH_URL"] = self.options["url"]
@@ -72,7 +72,7 @@ class SearchGenerator(Generator):
 
     def generate_output(self, writer):
         target = os.path.join(self.output_path, self.options["index_path"])
-        summary = export.export_cached(index.open_index(self.folder), self.folder, target, self.options["page_size"])
+        summary = export.export_cached(self.records, self.folder, target, self.options["page_size"])
         log.info("search: static index of %d replies, %d grams in %d shards, %d files, %.1f MB (%s)",
                  summary.docs, summary.grams, summary.shards, summary.files, summary.bytes / 1e6,
                  "copied from the cache" if summary.reused else "exported")

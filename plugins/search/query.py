@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from whoosh.query import And, Phrase, Prefix, Term
+from whoosh.query import And, Term
 
 from . import analyzer, rank
-from .document import deputy_keys
+from .document import deputy_keys, normalised_text
 from .index import FACETS
 
 
@@ -19,13 +19,13 @@ class Answer:
 
 
 def term_query(term: str):
-    """The Whoosh query that finds exactly the replies whose searchable text contains `term`."""
-    how, _ = analyzer.plan(term)
-    if how == "prefix":
-        return Prefix("text", term)
-    if how == "gram":
-        return Term("text", term)
-    return Phrase("text", [term[i:i + analyzer.GRAM] for i in range(len(term) - analyzer.GRAM + 1)])
+    """The Whoosh query of the replies that hold every character of `term` (a superset of those that
+    contain it; search() keeps only those whose text contains the term itself)."""
+    return And([Term("text", char) for char in sorted(set(term))])
+
+
+def contains_all(text: str, terms: list[str]) -> bool:
+    return all(term in text for term in terms)
 
 
 def check_filters(filters: dict) -> dict:
@@ -46,7 +46,8 @@ def search(ix, query: str, filters: dict | None = None, sort: str = "relevance")
         return answer
     whoosh_query = And([term_query(t) for t in answer.terms] + [Term(name, value) for name, value in filters.items()])
     with ix.searcher() as searcher:
-        hits = [searcher.stored_fields(docnum)["record"] for docnum in searcher.docs_for_query(whoosh_query)]
+        candidates = [searcher.stored_fields(docnum)["record"] for docnum in searcher.docs_for_query(whoosh_query)]
+        hits = [r for r in candidates if contains_all(normalised_text(r), answer.terms)]
         pages = {}
         for fields in searcher.all_stored_fields():
             for page in fields["record"]["deputy_pages"]:

@@ -58,11 +58,25 @@
     if (n === GRAM) return ['gram', term];
     return ['phrase', cover(term)];
   }
-  function gramHash(text) {  // FNV-1a over code points, MurmurHash3 finaliser (export.gram_hash)
-    var h = 0x811c9dc5;
-    for (var ch of text) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193);
-    h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
-    return h >>> 0;
+  // CRC-32 of the UTF-8 bytes (export.key_hash); a key's shard is its top bits (export.shard_of).
+  var CRC = (function () {
+    var table = new Uint32Array(256);
+    for (var n = 0; n < 256; n++) {
+      var c = n;
+      for (var k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      table[n] = c >>> 0;
+    }
+    return table;
+  }());
+  var ENCODER = new TextEncoder();
+  function keyHash(text) {
+    var crc = 0xffffffff, bytes = ENCODER.encode(text);
+    for (var i = 0; i < bytes.length; i++) crc = CRC[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+    return (crc ^ 0xffffffff) >>> 0;
+  }
+  function shardOf(key, count) {  // count is a power of two
+    var bits = 31 - Math.clz32(count);
+    return bits ? keyHash(key) >>> (32 - bits) : 0;
   }
 
   // ---- Fetching: every file once per page, cache-busted by the build id ----
@@ -176,7 +190,7 @@
     var self = this;
     return this.manifest().then(function (manifest) {
       self.total = manifest.docs;
-      var n = gramHash(key) & (manifest.shards - 1);
+      var n = shardOf(key, manifest.shards);
       return self.shard(n).then(function (shard) {
         var found = shard.get(key);
         if (!found) return null;
@@ -284,7 +298,7 @@
   Index.prototype.deputies = function (manifest, term) {
     var length = Array.from(term).length, limits = manifest.deputyKeyLengths;
     if (length < limits[0] || length > limits[1]) return Promise.resolve([]);
-    var n = gramHash(term) & (manifest.deputyShards - 1);
+    var n = shardOf(term, manifest.deputyShards);
     return this.get('a/' + n.toString(16) + '.json', 'json').then(function (shard) {
       return Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : [];
     });
@@ -557,7 +571,7 @@
   }
 
   window.jySearch = {normalise: normalise, terms: terms, grams: grams, cover: cover, plan: plan,
-    gramHash: gramHash, Index: Index};
+    keyHash: keyHash, Index: Index};
   var form = document.querySelector('.js-search-form');
   if (form && document.getElementById('search-results') && window.fetch && window.DecompressionStream) {
     document.querySelectorAll('.js-search-nojs').forEach(function (note) { note.hidden = true; });
