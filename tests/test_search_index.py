@@ -49,7 +49,8 @@ def test_a_summary_reply_is_indexed_by_its_summary_never_its_letter(basic):
     assert _urls(query.search(ix, "全文专用句子")) == []
     static = read_static_index(basic / "search" / "index")
     assert "甲乙丙" not in static["entries"] and "专用句" not in static["entries"]
-    texts = [gzip.decompress(p.read_bytes()).decode("utf-8") for p in (basic / "search" / "index" / "t").iterdir()]
+    index = basic / "search" / "index"
+    texts = [gzip.decompress(p.read_bytes()).decode("utf-8") for p in [*index.glob("t/*.gz"), *index.glob("l/*/*.gz")]]
     assert any("指导意见" in t for t in texts) and not any("全文专用句子" in t for t in texts)
 
 
@@ -80,8 +81,9 @@ def test_the_static_index_holds_exactly_the_grams_of_the_searchable_texts(tmp_pa
     shown = {}
     for i, url in enumerate(url_of):
         text = json.loads(gzip.decompress((out / "search" / "index" / "t" / f"{i}.gz").read_bytes()))
+        letter = _letter(out / "search" / "index", i, text["n"])
         head = analyzer.normalise(text["h"])
-        shown[url] = (head + "\n" + analyzer.normalise("\n".join([v for _, v in text["m"]] + [text["l"]])), len(head))
+        shown[url] = (head + "\n" + analyzer.normalise("\n".join([v for _, v in text["m"]] + [letter])), len(head))
         assert head == truth.heads[url]
     for key, (ids, heads, positions) in static["entries"].items():
         urls = [url_of[i] for i in ids]
@@ -92,6 +94,15 @@ def test_the_static_index_holds_exactly_the_grams_of_the_searchable_texts(tmp_pa
                 text, head_length = shown[url]
                 assert [t >> 1 for t in tagged] == [i for i in range(len(text)) if text.startswith(key, i)], key
                 assert all((t & 1) == ((t >> 1) > head_length) for t in tagged), key
+
+
+def _letter(index, doc: int, count: int) -> str:
+    """A reply's letter from its overlapping pieces, checking that each piece overlaps the next."""
+    pieces = [gzip.decompress((index / "l" / str(doc) / f"{k}.gz").read_bytes()).decode("utf-8") for k in range(count)]
+    size = json.loads((index / "manifest.json").read_text(encoding="utf-8"))["letterPiece"]
+    for piece, following in zip(pieces, pieces[1:]):
+        assert len(piece) > size and following.startswith(piece[size:])
+    return "".join(piece[:size] for piece in pieces[:-1]) + (pieces[-1] if pieces else "")
 
 
 def test_unchanged_replies_are_not_indexed_again(fixture_copy, tmp_path, caplog):
@@ -154,7 +165,11 @@ def test_the_search_page_is_a_real_form_with_filters_and_browse_links(tmp_path):
     links = {a["href"] for a in soup.select(".jy-search__browse a")}
     assert links == {"/jytabl/deputies/", "/jytabl/categories/", "/jytabl/key-classes/", "/jytabl/years/"}
     script = soup.select_one("script[src]")["src"]
-    assert script.startswith("/jytabl/") and (out / script.removeprefix("/jytabl/")).is_file()
+    path, _, version = script.partition("?v=")
+    assert path == "/jytabl/search/search.js" and version and (out / "search" / "search.js").is_file()
+    minified = (out / "search" / "search.js").read_text(encoding="utf-8")
+    source = (ROOT / "theme" / "static" / "js" / "search.js").read_text(encoding="utf-8")
+    assert "window.jySearch" in minified and len(minified) < 0.8 * len(source)  # comments and indents gone
     assert not re.search(r"https?://", str(soup.select("script, link")))  # nothing from a third party
 
 

@@ -235,3 +235,34 @@ def test_search_page_with_results_fits_narrow_and_wide_screens(browser, sample_u
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     context.close()
     assert overflow <= 0
+
+
+def test_a_term_deep_in_a_letter_gets_its_snippet_from_that_piece_only(browser_page, sample, sample_url):
+    """A snippet downloads the metadata and the letter pieces up to the one holding the term."""
+    import gzip
+    import json
+
+    index = sample / "search" / "index"
+    # Eight characters from the second piece of one reply's letter (past the overlap with the first),
+    # found in no other reply.
+    every = [gzip.decompress(p.read_bytes()).decode("utf-8") for p in index.glob("[tl]/**/*.gz")]
+    doc, phrase = next((p.parent.name, text[i:i + 8]) for p in sorted(index.glob("l/*/1.gz"))
+                       for text in [gzip.decompress(p.read_bytes()).decode("utf-8")]
+                       for i in range(60, len(text) - 8)
+                       if re.fullmatch(r"[\u4e00-\u9fff]{8}", text[i:i + 8])
+                       and sum(text[i:i + 8] in t for t in every) == 1)
+    head = json.loads(gzip.decompress((index / "t" / f"{doc}.gz").read_bytes()))["h"]
+    assert phrase not in head
+    requested = []
+    page = browser_page
+    page.goto(f"{sample_url}/search/")
+    page.on("request", lambda request: requested.append(urlparse(request.url).path))
+    _search(page, phrase)
+    url = json.loads((index / "d" / f"{doc}.json").read_text(encoding="utf-8"))["u"]
+    results = _results(page)
+    assert f"/{url}" in [r["href"] for r in results], (phrase, url, page.inner_text(".js-search-status"), results[:2])
+    result = next(r for r in results if r["href"] == f"/{url}")
+    assert phrase in "".join(result["marks"])
+    assert page.locator(f"#search-results a[href='/{url}']").locator("xpath=../..").locator(".jy-search__snippet").count() == 1
+    pieces = [p for p in requested if p.startswith(f"/search/index/l/{doc}/")]
+    assert pieces == [f"/search/index/l/{doc}/0.gz", f"/search/index/l/{doc}/1.gz"]

@@ -10,8 +10,10 @@ and the display data of the results it shows; never the whole index.  Layout und
     e/<n>.bin           the body of an entry too large to share a shard
     p/<n>.bin           position chunks of frequent grams of GRAM characters
     d/<doc>.json        what a result shows: subject, address, number, document number, date, deputies
-    t/<doc>.gz          the head text, body metadata and letter of a reply, gzip-compressed: snippets, and
-                        checking a phrase against one or two candidates
+    t/<doc>.gz          the head text, body metadata and number of letter pieces of a reply (gzip JSON)
+    l/<doc>/<k>.gz      piece k of the letter: characters [k * LETTER_PIECE, (k + 1) * LETTER_PIECE +
+                        PIECE_OVERLAP), gzip UTF-8; a snippet needs only the piece holding the term, and
+                        checking a phrase against one or two candidates reads their whole text
     f/<facet>/<n>.bin   the replies of one filter value (a doc set)
     a/<shard>.json      deputies by name, full pinyin and initials: name, delegation, page, replies
     s/mask.bin, s/<block>.json    which characters are Traditional, and their Simplified forms
@@ -70,6 +72,10 @@ _RUNS = analyzer.RUNS
 PARTITION_REPLIES = 1000
 T2S_BLOCK = 8  # Traditional -> Simplified files hold 2**8 code points each
 MANIFEST = "manifest.json"
+# Letters are split into pieces so that a result's snippet downloads about a quarter of its letter; a
+# term of up to PIECE_OVERLAP characters lies wholly within one piece.
+LETTER_PIECE = 400
+PIECE_OVERLAP = 40
 
 
 def key_hash(text: str) -> int:
@@ -202,7 +208,7 @@ def _power_of_two(total: int, target: int) -> int:
 
 
 #: Bumped when the format of the files changes.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 def export_cached(records: list[dict], cache: str, folder: str, page_size: int) -> Summary:
@@ -255,7 +261,7 @@ def export(records: list[dict], folder: str, page_size: int) -> Summary:
     out.json(MANIFEST, {
         "version": FORMAT_VERSION, "build": summary.build, "docs": len(records), "gram": analyzer.GRAM,
         "shards": summary.shards, "deputyShards": deputy_shards, "deputyKeyLengths": key_lengths,
-        "t2sBlock": T2S_BLOCK, "t2sBlocks": t2s_blocks,
+        "t2sBlock": T2S_BLOCK, "t2sBlocks": t2s_blocks, "letterPiece": LETTER_PIECE,
         "facets": summary.facets, "pageSize": page_size,
     })
     summary.files, summary.bytes = out.files, out.bytes
@@ -497,13 +503,24 @@ def _chunks(encoded: list[bytes], files, out: _Writer) -> bytes:
     return bytes(body)
 
 
+def letter_pieces(letter: str) -> list[str]:
+    return [letter[start:start + LETTER_PIECE + PIECE_OVERLAP] for start in range(0, len(letter), LETTER_PIECE)]
+
+
+def _gzip(text: str) -> bytes:
+    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+
+
 def _write_docs(records, out: _Writer) -> None:
     for i, record in enumerate(records):
         out.json(f"d/{i}.json", {"t": record["title"], "u": record["url"], "n": record["number"],
                                  "x": record["doc_no"], "d": record["date"], "p": record["people"]})
-        text = json.dumps({"h": record["head"], "m": record["meta"], "l": record["letter"]},
+        pieces = letter_pieces(record["letter"])
+        text = json.dumps({"h": record["head"], "m": record["meta"], "n": len(pieces)},
                           ensure_ascii=False, separators=(",", ":"))
-        out.write(f"t/{i}.gz", gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
+        out.write(f"t/{i}.gz", _gzip(text))
+        for k, piece in enumerate(pieces):
+            out.write(f"l/{i}/{k}.gz", _gzip(piece))
 
 
 def _write_facets(records, out: _Writer) -> dict:

@@ -249,11 +249,22 @@
   var TEXT_CHECK = 2;
 
   Index.prototype.doc = function (id) { return this.get('d/' + id + '.json', 'json'); };
+  function gunzip(bytes) {  // the text of a gzip file (or of a plain one)
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return Promise.resolve(new TextDecoder().decode(bytes));
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Response(stream).text();
+  }
+  // {h: head text, m: [[label, value]] metadata, n: number of letter pieces}
   Index.prototype.text = function (id) {
-    return this.get('t/' + id + '.gz').then(function (bytes) {
-      if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
-      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-      return new Response(stream).json();
+    return this.get('t/' + id + '.gz').then(gunzip).then(JSON.parse);
+  };
+  Index.prototype.piece = function (id, k) { return this.get('l/' + id + '/' + k + '.gz').then(gunzip); };
+  // The whole letter: each piece overlaps the next by a few characters (export.letter_pieces).
+  Index.prototype.letter = function (id, n) {
+    var size = this.letterPiece, pieces = [];
+    for (var k = 0; k < n; k++) pieces.push(this.piece(id, k));
+    return Promise.all(pieces).then(function (texts) {
+      return texts.map(function (t, k) { return k + 1 < n ? Array.from(t).slice(0, size).join('') : t; }).join('');
     });
   };
 
@@ -263,6 +274,7 @@
     return this.manifest().then(function (manifest) {
       self.total = manifest.docs;
       self.shards = manifest.shards;
+      self.letterPiece = manifest.letterPiece;
       return self.normalise(query).then(function (normalised) {
         var list = terms(normalised);
         if (!list.length) return {ids: [], terms: [], head: new Map(), deputies: []};
@@ -374,8 +386,10 @@
     var self = this, found = new Map();
     return Promise.all(candidates.map(function (id) {
       return self.text(id).then(function (t) {
-        var body = t.m.map(function (p) { return p[1]; }).concat([t.l]).join('\n');
-        return Promise.all([self.normalise(t.h), self.normalise(body)]);
+        return self.letter(id, t.n).then(function (letter) {
+          var body = t.m.map(function (p) { return p[1]; }).concat([letter]).join('\n');
+          return Promise.all([self.normalise(t.h), self.normalise(body)]);
+        });
       }).then(function (texts) {
         if (texts[0].indexOf(term) >= 0) found.set(id, true);
         else if (texts[1].indexOf(term) >= 0) found.set(id, false);
@@ -547,13 +561,11 @@
     // Terms found only in the body get a snippet of the text around them.
     var head = this.found.head.get(id) || new Set(), missing = list.filter(function (t) { return !head.has(t); });
     if (!missing.length) return li;
-    return self.index.text(id).then(function (t) {
-      return self.index.t2s(t.l + t.m.join('')).then(function (t2s) { return [t, t2s]; });
-    }).then(function (loaded) {
-      var t = loaded[0], t2s = loaded[1], snippet = document.createElement('p');
-      snippet.className = 'jy-search__snippet';
-      var pairs = t.m.concat([['', t.l]]);
-      missing.some(function (term) {
+    var snippet = document.createElement('p');
+    snippet.className = 'jy-search__snippet';
+    // The snippet of the first missing term found in the metadata, else in the letter, piece by piece.
+    function find(pairs, t2s) {
+      return missing.some(function (term) {
         return pairs.some(function (p) {
           var piece = window_(p[1], term, t2s, 40);
           if (piece === null) return false;
@@ -561,6 +573,20 @@
           return true;
         });
       });
+    }
+    function letter(t, k) {
+      if (k >= t.n) return Promise.resolve();
+      return self.index.piece(id, k).then(function (text) {
+        return self.index.t2s(text).then(function (t2s) {
+          if (!find([['', text]], t2s)) return letter(t, k + 1);
+        });
+      });
+    }
+    return self.index.text(id).then(function (t) {
+      return self.index.t2s(t.m.join('')).then(function (t2s) {
+        if (!find(t.m, t2s)) return letter(t, 0);
+      });
+    }).then(function () {
       if (snippet.childNodes.length) li.appendChild(snippet);
       return li;
     });
