@@ -16,8 +16,8 @@ DONE = "() => window.jySearchLast && document.getElementById('search-results').g
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    return build(ROOT / "content", tmp_path_factory.mktemp("search-page") / "output")
+def sample(sample_site):
+    return sample_site
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT, build
+from conftest import ROOT
 from search import query
 from search_support import Truth, corpus, generated_site, whoosh_index
 from serve import serve
@@ -61,8 +61,7 @@ def _sites():
 @pytest.fixture(scope="module", params=_sites())
 def site(request, tmp_path_factory):
     if request.param == "sample":
-        content = ROOT / "content"
-        output = build(content, tmp_path_factory.mktemp("search-quality") / "output")
+        content, output = ROOT / "content", request.getfixturevalue("sample_site")
     else:
         content, output = generated_site(tmp_path_factory)
     ix = whoosh_index(content, output)
