@@ -37,6 +37,10 @@ ADDRESS = "住址"
 # Full-width forms (U+FF01–FF5E) and the ideographic space read as ASCII; one character for one, so
 # a match on the translated text has the same span in the original.
 _ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0x00A0: 0x20}
+# The full-width characters whose ASCII form a pattern below can match: digits, letters, + - . _ % @
+# and spaces.  A line without them (full-width punctuation such as ，（）：only) is matched as it is:
+# translating it would change nothing the patterns see, and translation is slow on long lines.
+_MATTERS = re.compile("[０-９Ａ-Ｚａ-ｚ＋－．＿％＠\u3000\u00a0]")
 
 _MOBILE = re.compile(r"(?<![0-9A-Za-z+])(?:\+?86[ -]?)?1[3-9]\d(?P<sep>[ -]?)\d{4}(?P=sep)\d{4}(?![0-9A-Za-z])")
 _ID = re.compile(r"(?<![0-9A-Za-z])\d{6}(?P<sep>[ -]?)\d{8}(?P=sep)\d{3}[0-9Xx](?![0-9A-Za-z])")
@@ -49,6 +53,27 @@ _ADDRESS = re.compile(
 )
 # E-mail first (13800138000@qq.com is an address), then ID numbers (whose digits are not a phone).
 _PATTERNS = ((EMAIL, _EMAIL), (ID_NUMBER, _ID), (MOBILE, _MOBILE), (ADDRESS, _ADDRESS))
+_DIGIT = re.compile(r"\d")
+_STREET = re.compile("路|街|巷|大道|胡同|弄")
+_BUILDING = re.compile("栋|幢|号楼")
+# What a line needs for any pattern to match (see _may_match), before or after the translation to
+# ASCII (\d includes the full-width digits).  Most lines of a letter have none of these.
+_ANY = re.compile(r"[\d@＠号室组]")
+
+
+def _may_match(kind: str, ascii_text: str) -> bool:
+    """False when `ascii_text` lacks what every match of the kind's pattern contains: an @, a digit,
+    or for an address the two words of one of its forms (路/街/巷/大道/胡同/弄 … 号, 栋/幢/号楼 … 室,
+    村 … 组).  Most lines of a letter have none of them, and the address pattern is slow to rule out
+    on long Chinese lines."""
+    if kind == EMAIL:
+        return "@" in ascii_text
+    if kind == ADDRESS:
+        return ("号" in ascii_text and _STREET.search(ascii_text) is not None) \
+            or ("室" in ascii_text and _BUILDING.search(ascii_text) is not None) \
+            or ("组" in ascii_text and "村" in ascii_text)
+    return _DIGIT.search(ascii_text) is not None
+
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -97,10 +122,14 @@ class Guard:
         return kind == ADDRESS and any(key.endswith(a) and _ADDRESS.fullmatch(a) for a in self.allow)
 
     def find(self, text: str, line: int = 0) -> list[Finding]:
-        ascii_text = text.translate(_ASCII)
+        if _ANY.search(text) is None:
+            return []
+        ascii_text = text.translate(_ASCII) if _MATTERS.search(text) else text
         found = []
         taken: list[range] = []
         for kind, pattern in _PATTERNS:
+            if not _may_match(kind, ascii_text):
+                continue
             for match in pattern.finditer(ascii_text):
                 span = range(match.start(), match.end())
                 if any(span.start < t.stop and t.start < span.stop for t in taken):

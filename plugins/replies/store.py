@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,8 +63,15 @@ class Store:
         """The reply read from `path` (absolute or relative to the content folder)."""
         if not hasattr(self, "_by_source"):
             self._by_source = {r.source: r for r in self.replies}
+            # The reader asks once per file with the path Pelican joined from PATH: looked up as
+            # given first, since resolving symlinks costs several system calls a file.
+            self._by_absolute = {os.path.abspath(self.root / r.source): r for r in self.replies}
+            self._resolved_root = self.root.resolve()
+        found = self._by_absolute.get(os.path.abspath(path))
+        if found is not None:
+            return found
         try:
-            relative = Path(path).resolve().relative_to(self.root.resolve())
+            relative = Path(path).resolve().relative_to(self._resolved_root)
         except ValueError:
             return None
         return self._by_source.get(relative.as_posix())
@@ -84,9 +92,10 @@ def load(content_root, replies_dir: str = "replies", guard: Guard | None = None)
     (privacy.guard(settings)); without it, nothing is allow-listed."""
     root = Path(content_root)
     store = Store(root)
+    resolved_root = root.resolve()
     for path in reply_files(root, replies_dir):
         source = path.relative_to(root).as_posix()
-        text, problem = read_text(path, root, source)
+        text, problem = read_text(path, root, source, resolved_root)
         if problem:
             store.problems.append(problem)
             continue
@@ -101,9 +110,11 @@ def load(content_root, replies_dir: str = "replies", guard: Guard | None = None)
     return store
 
 
-def read_text(path: Path, root: Path, source: str) -> tuple[str | None, Problem | None]:
-    """Decode one file, or say in Chinese why it cannot be read as a reply."""
-    if root.resolve() not in path.resolve().parents:
+def read_text(path: Path, root: Path, source: str, resolved_root: Path | None = None
+              ) -> tuple[str | None, Problem | None]:
+    """Decode one file, or say in Chinese why it cannot be read as a reply.  `resolved_root` is
+    root.resolve(), when the caller reads many files (resolving costs a system call per folder)."""
+    if (resolved_root or root.resolve()) not in path.resolve().parents:
         return None, Problem(source, 0, "这是指向 content 目录之外的链接（symlink），不能作为答复发布。请把文件本身放进 content 目录。")
     if path.stat().st_size > MAX_FILE_BYTES:
         return None, Problem(source, 0, f"文件过大（{path.stat().st_size // 1024} KB，上限 {MAX_FILE_BYTES // 1024} KB）。"
