@@ -6,6 +6,7 @@ Signals:
   attachment generator.
 - readers_init: read .md files with YAML front-matter (replies come from the validated store).
 - generator_init: give templates the schema (Chinese labels, enumerations) and the cn_date filter.
+- article_generator_finalized: each article's URL is computed once (reader.fix_urls), not on every use.
 - initialized: connect disclosure.verify_output to `finalized` now, after every plugin has registered,
   so that it runs last and sees every file (sitemap, feeds…) written at `finalized`; it searches the
   output for the text of withheld replies and of 摘要 letters, and a hit fails the build.
@@ -17,7 +18,7 @@ from pelican import signals
 
 from . import disclosure, privacy, registry, store, templating
 from .attachments import AttachmentGenerator
-from .reader import YamlMarkdownReader
+from .reader import YamlMarkdownReader, fix_urls
 
 
 def load_store(pelican):
@@ -37,4 +38,5 @@ def register():
     signals.get_generators.connect(load_store)
     signals.readers_init.connect(add_reader)
     signals.generator_init.connect(templating.add_to_environment)
+    signals.article_generator_finalized.connect(fix_urls)
     signals.initialized.connect(disclosure.connect_last)

@@ -33,8 +33,13 @@ class YamlMarkdownReader(MarkdownReader):
         return super().read(source_path)
 
     def _markdown(self, text: str) -> str:
-        md = Markdown(**self.settings["MARKDOWN"])
-        return md.convert(sanitize.strip_raw_html(text))
+        # One converter for every file this reader reads: setting up Markdown and its extensions costs
+        # about a third of converting a letter.  reset() clears what one document leaves behind
+        # (footnotes, abbreviations), so each file converts as with a fresh instance.
+        md = getattr(self, "_converter", None)
+        if md is None:
+            md = self._converter = Markdown(**self.settings["MARKDOWN"])
+        return md.reset().convert(sanitize.strip_raw_html(text))
 
     def _read_reply(self, reply):
         if not reply.is_public:
@@ -72,3 +77,17 @@ class YamlMarkdownReader(MarkdownReader):
             line = getattr(error, "line", None)
             raise ValueError(f"{source_path}:{line or 0}: {getattr(error, 'message', error)}") from None
         return self._markdown(document.body), metadata
+
+
+def fix_urls(generator) -> None:
+    """`article_generator_finalized` receiver: each article's URL computed once.
+
+    Pelican works an article's `url` out again on every use (a copy of its metadata and two path
+    resolutions); listings, neighbours, deputy pages, feeds and the sitemap use it some 25 times per
+    reply.  Once the articles are read it cannot change, and Pelican returns `override_url` when an
+    article has one (as it does for a `url:` in the metadata), so that is set to the same value.
+    """
+    for article in generator.articles:
+        if not hasattr(article, "override_url"):
+            article.override_url = article.url
+
