@@ -2,12 +2,15 @@
 
 Signals:
 - get_generators: adds BrowseGenerator, which runs after the articles are read.
+- article_generator_finalized: Pelican's category, author and tag groups get a constant-time `in`
+  (categories.py), which its page writer uses once per article of the site and group.
 """
 
 from __future__ import annotations
 
 from pelican import signals
 
+from .categories import index_groups
 from .generator import BrowseGenerator
 
 
@@ -17,3 +20,4 @@ def add_generator(pelican):
 
 def register():
     signals.get_generators.connect(add_generator)
+    signals.article_generator_finalized.connect(index_groups)

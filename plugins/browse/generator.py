@@ -53,9 +53,13 @@ class BrowseGenerator(Generator):
             by_category[article.category].append(article)
         for newer, article, older in zip([None] + articles[:-1], articles, articles[1:] + [None]):
             article.newer_reply, article.older_reply = newer, older  # neighbours in the all-replies listing
+        newest = {id(deputy): deputy.articles for deputy in self.deputies}  # Deputy.articles sorts on each use
         for article in articles:
-            article.related_deputy = [a for a in article.lead_deputy.articles if a is not article][:limit]
-            article.related_category = [a for a in by_category[article.category] if a is not article][:limit]
+            # An article is at most once in each list: the first limit + 1 hold the `limit` others.
+            near = newest[id(article.lead_deputy)][: limit + 1]
+            article.related_deputy = [a for a in near if a is not article][:limit]
+            near = by_category[article.category][: limit + 1]
+            article.related_category = [a for a in near if a is not article][:limit]
         self.context["deputies"] = self.deputies
         self.context["DEPUTIES_URL"] = self.options["deputies_url"]
 
