@@ -13,21 +13,26 @@ letters, and finding them elsewhere proves nothing.  Names are not searched (a w
 named by a published reply); the tests check them on the sample content.
 
 Any hit fails the build with the list of files; publishing (plugins/publish) then keeps the live site.
-All secrets are searched at once (Aho-Corasick, pyahocorasick): one pass over each file, linear in the
-size of the output whatever the number of secrets, one file in memory at a time.
+All secrets are searched at once (Aho-Corasick, ahocorasick-rs): one pass over each view of each file,
+linear in the size of the output whatever the number of secrets.  A file is read whole when it is
+small; a large one (the open-data exports grow with the site: 50 MB at 10,000 replies) is read in
+pieces that end at a line break, each view made piece by piece exactly as of the whole file, and the
+pieces searched with an overlap of the longest secret, so memory stays flat whatever the site's size.
 """
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import html
 import json
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
 from pelican import signals
 
 from . import registry
@@ -41,6 +46,9 @@ _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,
 _TAG = re.compile(r"<[^<>]*>")
 _JS_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _MARKUP_SUFFIXES = {".html", ".htm", ".xml", ".atom", ".rss", ".svg"}
+#: Files up to this size are read whole; larger ones (not markup, not gzip) in pieces of about PIECE.
+LARGE = 2 * 1024 * 1024
+PIECE = 1024 * 1024
 
 
 class DisclosureError(SystemExit):
@@ -101,20 +109,37 @@ def secrets(store) -> list[Secret]:
     return [s for s in found if s.text not in published]
 
 
-def _automaton(texts):
-    automaton = ahocorasick.Automaton()
-    for text in texts:
-        automaton.add_word(text, text)
-    automaton.make_automaton()
-    return automaton
+class _Matcher:
+    """Finds which of many texts occur in a haystack, all at once (every occurrence, overlapping ones
+    included, so a secret inside a longer one is found too)."""
+
+    def __init__(self, texts):
+        self.texts = sorted(texts)
+        self.longest = max(map(len, self.texts), default=0)
+        self._automaton = ahocorasick_rs.AhoCorasick(self.texts) if self.texts else None
+        self._bytes = None
+
+    def find(self, haystack: str) -> set[str]:
+        if self._automaton is None:
+            return set()
+        return {self.texts[i] for i, _, _ in self._automaton.find_matches_as_indexes(haystack, overlapping=True)}
+
+    def find_in_utf8(self, data: bytes) -> set[str]:
+        """find() on valid UTF-8 without decoding it (the same hits: UTF-8 matches only whole characters)."""
+        if self._automaton is None:
+            return set()
+        if self._bytes is None:
+            self._bytes = ahocorasick_rs.BytesAhoCorasick([t.encode("utf-8") for t in self.texts])
+        return {self.texts[i] for i, _, _ in self._bytes.find_matches_as_indexes(data, overlapping=True)}
 
 
 def _occurring(texts: set[str], haystacks) -> set[str]:
     """Which of `texts` occur in one of `haystacks`: a single pass over each."""
-    if not texts:
-        return set()
-    automaton = _automaton(texts)
-    return {text for haystack in haystacks for _, text in automaton.iter(haystack)}
+    matcher = _Matcher(texts)
+    found = set()
+    for haystack in haystacks:
+        found |= matcher.find(haystack)
+    return found
 
 
 def _published_text(reply) -> str:
@@ -133,13 +158,17 @@ def readable_views(path: Path, data: bytes) -> list[str]:
         except (OSError, EOFError):
             pass
     text = data.decode("utf-8", "ignore")
-    views = [text]
-    suffix = path.suffix.lower()
+    return [text, *_decoded_views(path.suffix.lower(), text)]
+
+
+def _decoded_views(suffix: str, text: str) -> list[str]:
+    """readable_views but the text as written."""
+    views = []
     if suffix in _MARKUP_SUFFIXES:
-        plain = html.unescape(_TAG.sub("", text))
+        plain = _unescape(_TAG.sub("", text))
         views.append(plain)
         if "<" in plain:  # feeds carry the page's HTML escaped once more
-            views.append(html.unescape(_TAG.sub("", plain)))
+            views.append(_unescape(_TAG.sub("", plain)))
     elif suffix == ".json":
         try:
             views.append(json.dumps(json.loads(text), ensure_ascii=False))
@@ -150,6 +179,129 @@ def readable_views(path: Path, data: bytes) -> list[str]:
     return views
 
 
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#34;", '"'), ("&#39;", "'"), ("&amp;", "&"))
+
+
+def _unescape(text: str) -> str:
+    """html.unescape(text), quicker for what templates and feeds write: when every & starts one of
+    _ENTITIES, replacing them in turn, &amp; last (so that &amp;lt; stays &lt;), gives the same text."""
+    ampersands = text.count("&")
+    if not ampersands:
+        return text
+    if ampersands != sum(text.count(entity) for entity, _ in _ENTITIES):
+        return html.unescape(text)
+    for entity, character in _ENTITIES:
+        text = text.replace(entity, character)
+    return text
+
+
+class _Stream:
+    """One view of a file searched piece by piece: each piece is searched together with the end of
+    the one before (the longest secret less one character), so no occurrence falls between pieces."""
+
+    def __init__(self, matcher: _Matcher, start: str = ""):
+        self.matcher = matcher
+        self.keep = max(matcher.longest - 1, 0)
+        self.tail = start[len(start) - self.keep:] if self.keep else ""
+        self.found: set[str] = set()
+
+    def feed(self, text: str) -> None:
+        if not text:
+            return
+        window = self.tail + text
+        self.found |= self.matcher.find(window)
+        self.tail = window[len(window) - self.keep:] if self.keep else ""
+
+
+#: One JSON token as json.dumps(json.loads(…), ensure_ascii=False) writes it again: a string (re-escaped
+#: when it has escapes), a number (in Python's form), the separators with their one space, whitespace
+#: between tokens dropped.  Brackets and literals are copied as they are.
+_JSON_TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")|(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?)|\s*(?:(,)|(:)|(\s))\s*',
+                         re.ASCII)
+
+
+def _json_token(match) -> str:
+    kind = match.lastindex
+    if kind == 1:
+        token = match.group(1)
+        return token if "\\" not in token else json.dumps(json.loads(token), ensure_ascii=False)
+    if kind == 2:
+        token = match.group(2)
+        return token if token.isdigit() or (token[1:].isdigit() and token != "-0") else json.dumps(json.loads(token))
+    return _SEPARATORS[kind]
+
+
+_SEPARATORS = (None, None, None, ", ", ": ", "")
+
+
+def _pieces(handle, size: int = PIECE):
+    """The decoded text of a binary file in pieces that end at a line break (or at the end)."""
+    decoder = codecs.getincrementaldecoder("utf-8")("ignore")
+    rest = ""
+    while True:
+        data = handle.read(size)
+        text = rest + decoder.decode(data, final=not data)
+        cut = text.rfind("\n") + 1 if data else len(text)
+        if cut:
+            yield text[:cut]
+        rest = text[cut:]
+        if not data:
+            return
+
+
+def _search_large(handle, suffix: str, matcher: _Matcher) -> set[str]:
+    """readable_views of a large plain-text or JSON file, searched piece by piece.
+
+    Each view's transformation works within a line (a \\uXXXX escape, and in valid JSON every token,
+    never spans a line break), so the views of the pieces, one after another, are the views of the
+    whole file.  The escape-decoded view equals the text until its first \\u, so it is only searched
+    from the piece that has one."""
+    raw = _Stream(matcher)
+    decoded = None
+    as_json = _Stream(matcher) if suffix == ".json" else None
+    for piece in _pieces(handle):
+        before = raw.tail
+        raw.feed(piece)
+        if decoded is None and "\\u" in piece:
+            decoded = _Stream(matcher, before)
+        if decoded is not None:
+            decoded.feed(_JS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), piece))
+        if as_json is not None:
+            as_json.feed(_JSON_TOKEN.sub(_json_token, piece))
+    found = raw.found
+    for stream in (decoded, as_json):
+        if stream is not None:
+            found |= stream.found
+    return found
+
+
+def _search_file(path: Path, matcher: _Matcher) -> set[str]:
+    with open(path, "rb") as handle:
+        large = os.fstat(handle.fileno()).st_size > LARGE and handle.peek(2)[:2] != b"\x1f\x8b"
+        if large and path.suffix.lower() not in _MARKUP_SUFFIXES:
+            return _search_large(handle, path.suffix.lower(), matcher)
+        data = handle.read()
+    try:
+        text = data.decode("utf-8") if data[:2] != b"\x1f\x8b" else None
+    except UnicodeDecodeError:
+        text = None
+    if text is None:  # gzip, or not UTF-8 (read as readable_views does, invalid bytes dropped)
+        views, found = readable_views(path, data), set()
+    else:
+        views, found = _decoded_views(path.suffix.lower(), text), matcher.find_in_utf8(data)
+    for view in views:
+        found |= matcher.find(view)
+    return found
+
+
+def _files(output: Path):
+    for folder, _, names in os.walk(output):
+        for name in names:
+            path = Path(folder, name)
+            if path.is_file():
+                yield path
+
+
 def leaks(output_path, found: list[Secret]) -> list[Leak]:
     """Every output file (by its path or its text) that contains one of `found`."""
     output = Path(output_path)
@@ -158,13 +310,12 @@ def leaks(output_path, found: list[Secret]) -> list[Leak]:
         by_text[secret.text].append(secret)
     if not by_text:
         return []
-    automaton = _automaton(by_text)
+    matcher = _Matcher(by_text)
     result = set()
-    for path in sorted(p for p in output.rglob("*") if p.is_file()):
+    for path in _files(output):
         name = path.relative_to(output).as_posix()
-        for view in (name, *readable_views(path, path.read_bytes())):
-            for _, text in automaton.iter(view):
-                result.update(Leak(name, secret) for secret in by_text[text])
+        for text in matcher.find(name) | _search_file(path, matcher):
+            result.update(Leak(name, secret) for secret in by_text[text])
     return sorted(result, key=lambda leak: (leak.path, leak.secret.source, leak.secret.text))
 
 
