@@ -45,21 +45,18 @@ class OpenDataGenerator(Generator):
         o = self.options
         owner = self.settings.get("SITE_OWNER") or self.settings.get("AUTHOR") or self.settings["SITENAME"]
         articles = [a for a in self.context.get("articles", []) if hasattr(a, "reply")]
-        rows = records_module.records(articles, self.settings)
-        document = {"format_version": schema.FORMAT_VERSION, "publisher": owner,
-                    "terms": o["terms"], "count": len(rows), "replies": rows}
+        head = {"format_version": schema.FORMAT_VERSION, "publisher": owner, "terms": o["terms"],
+                "count": len(articles)}
         title = f"{owner}{self.settings['SITENAME']}公开数据"
-        files = {
-            "json": records_module.to_json(document),
-            "csv": records_module.to_csv(rows),
-            "schema": records_module.to_json(
-                json_schema.generate(absolute_url(self.settings, o["schema_save_as"]), title)),
-        }
-        for kind, data in files.items():
-            self._write(o[f"{kind}_save_as"], data)
-        downloads = {kind: {"url": o[f"{kind}_save_as"], "size": len(data)} for kind, data in files.items()}
+        paths = {kind: sanitised_join(self.output_path, o[f"{kind}_save_as"]) for kind in ("json", "csv", "schema")}
+        for path in paths.values():
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+        count = records_module.write_exports(articles, self.settings, head, paths["json"], paths["csv"])
+        self._write(o["schema_save_as"], records_module.to_json(
+            json_schema.generate(absolute_url(self.settings, o["schema_save_as"]), title)))
+        downloads = {kind: {"url": o[f"{kind}_save_as"], "size": os.path.getsize(path)} for kind, path in paths.items()}
         writer.write_file(o["page_save_as"], self.get_template("data"), self.context, url=o["page_url"],
                           relative_urls=self.settings["RELATIVE_URLS"], opendata={
-                              "count": len(rows), "downloads": downloads, "fields": FIELDS, "terms": o["terms"],
+                              "count": count, "downloads": downloads, "fields": FIELDS, "terms": o["terms"],
                               "type_labels": TYPE_LABELS, "nullable": nullable, "describe": description, "separator": LIST_SEPARATOR,
                               "title": title})

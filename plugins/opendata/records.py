@@ -1,9 +1,12 @@
-"""One record per public reply, and the JSON and CSV files made of them (byte-identical for the same content)."""
+"""One record per public reply, and the JSON and CSV files made of them (byte-identical for the same content).
+
+The exports are written one record at a time (`write_exports`): at 100,000 replies they are half a
+gigabyte each, and holding every record, then the whole JSON text, took 1.6 GB.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 
 from replies import plaintext, schema
@@ -47,8 +50,28 @@ def record(article, settings) -> dict:
     return values
 
 
-def records(articles, settings) -> list[dict]:
-    return [record(a, settings) for a in sorted(articles, key=sort_key)]
+def write_exports(articles, settings, head: dict, json_path, csv_path) -> int:
+    """Write `head` with a "replies" list of every article's record to `json_path` (as to_json would
+    write the whole document) and the records to `csv_path`, one record in memory at a time; return
+    the count.  The CSV is UTF-8 with a BOM (so Excel reads Chinese), a header of Chinese labels and
+    CRLF line ends (RFC 4180)."""
+    count = 0
+    with open(json_path, "w", encoding="utf-8", newline="\n") as out_json, \
+            open(csv_path, "w", encoding="utf-8-sig", newline="") as out_csv:
+        # to_json's text up to the list: the head as json.dumps indents it, its closing brace taken off.
+        out_json.write(json.dumps(head, ensure_ascii=False, indent=2)[: -len("\n}")] + ',\n  "replies": [')
+        rows = csv.writer(out_csv, lineterminator="\r\n")
+        rows.writerow([f.label for f in FIELDS])
+        for article in sorted(articles, key=sort_key):
+            values = record(article, settings)
+            # A record inside the list is indented two levels (4 spaces) deeper than on its own; JSON
+            # strings hold no line breaks, so every line of its own dump is one line of the document.
+            own = json.dumps(values, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            out_json.write(("\n    " if count == 0 else ",\n    ") + own)
+            rows.writerow([_cell(values[f.key], f) for f in FIELDS])
+            count += 1
+        out_json.write("\n  ]\n}\n" if count else "]\n}\n")
+    return count
 
 
 def to_json(document: dict) -> bytes:
@@ -63,13 +86,3 @@ def _cell(value, field) -> str:
     if field.type == "list":
         return LIST_SEPARATOR.join(value)
     return str(value)
-
-
-def to_csv(rows: list[dict]) -> bytes:
-    """UTF-8 with a BOM (so Excel reads Chinese), a header of Chinese labels, CRLF line ends (RFC 4180)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([f.label for f in FIELDS])
-    for row in rows:
-        writer.writerow([_cell(row[f.key], f) for f in FIELDS])
-    return buffer.getvalue().encode("utf-8-sig")
