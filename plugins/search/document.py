@@ -19,7 +19,6 @@ so they never reach this module.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
 
