@@ -25,6 +25,9 @@ def load_store(pelican):
     settings = pelican.settings
     loaded = store.load(settings["PATH"], registry.options(settings)["path"], privacy.guard(settings))
     loaded.raise_for_problems()
+    # What may not be published is worked out now, from every letter: the reader then keeps only the
+    # rendered HTML of a published letter (Reply.release_body).
+    loaded.secrets = disclosure.secrets(loaded)
     registry.remember(settings, loaded)
     return AttachmentGenerator
 

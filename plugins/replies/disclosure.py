@@ -344,6 +344,6 @@ def verify_output(pelican) -> None:
     store = registry.store_for(pelican.settings)
     if store is None:
         return
-    found = leaks(pelican.output_path, secrets(store))
+    found = leaks(pelican.output_path, store.secrets if store.secrets is not None else secrets(store))
     if found:
         raise DisclosureError(found, pelican.output_path)

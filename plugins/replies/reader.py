@@ -58,7 +58,10 @@ class YamlMarkdownReader(MarkdownReader):
         }
         if reply.is_summary_only:
             metadata["summary"] = self._markdown(reply.summary)
-        return self._markdown(text), metadata
+        content = self._markdown(text)
+        if not reply.is_summary_only:
+            reply.release_body()  # the disclosure check has worked out its secrets (load_store)
+        return content, metadata
 
     def _read_front_matter(self, source_path, text):
         try:

@@ -54,6 +54,8 @@ class Store:
     replies: list[Reply] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     intros: dict[tuple[str, str], Intro] = field(default_factory=dict)  # (kind, name) -> introduction
+    # disclosure.secrets(store), worked out before the reader releases the published letters
+    secrets: list | None = None
 
     @property
     def public(self) -> list[Reply]:
