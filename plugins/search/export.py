@@ -37,8 +37,8 @@ LEB128 varints ("v") and bytes:
 Sizes are chosen so that a shard holds about SHARD_BYTES; measured in bench/search_bench.py.
 
 Memory stays bounded as the corpus grows: the keys of each reply are spilled to disk in partitions by
-the top bits of their hash (`_Partitions`), and one partition at a time is read back, encoded and
-written as the shards it covers.
+the top bits of their hash, and each partition is read back, encoded and written as the shards it
+covers on its own (`_write_entries`), by several worker processes when there are several cores.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ import gzip
 import hashlib
 import json
 import marshal
+import multiprocessing
 import os
 import shutil
 import zlib
@@ -211,7 +212,7 @@ def _power_of_two(total: int, target: int) -> int:
 FORMAT_VERSION = 4
 
 
-def export_cached(records: list[dict], cache: str, folder: str, page_size: int) -> Summary:
+def export_cached(records: list[dict], cache: str, folder: str, page_size: int, workers: int = 1) -> Summary:
     """Write the static index of `records` into `folder`, copying it from `cache` when the same replies
     were exported before (a build where no reply changed costs a copy, not an export)."""
     digest = hashlib.sha256(repr((FORMAT_VERSION, analyzer.VERSION, page_size, sorted(
@@ -223,7 +224,7 @@ def export_cached(records: list[dict], cache: str, folder: str, page_size: int) 
         for old in os.listdir(cache):
             if old.startswith("static-"):
                 shutil.rmtree(os.path.join(cache, old), ignore_errors=True)
-        summary = export(records, cached + ".new", page_size)
+        summary = export(records, cached + ".new", page_size, workers)
         with open(os.path.join(cached + ".new", ".summary.json"), "w", encoding="utf-8") as handle:
             json.dump(summary.__dict__, handle)
         os.rename(cached + ".new", cached)
@@ -244,7 +245,7 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copyfile(source, target)
 
 
-def export(records: list[dict], folder: str, page_size: int) -> Summary:
+def export(records: list[dict], folder: str, page_size: int, workers: int = 1) -> Summary:
     """Write the static index of the public replies' `records` (document.record) into `folder`."""
     if os.path.isdir(folder):
         shutil.rmtree(folder)
@@ -252,7 +253,7 @@ def export(records: list[dict], folder: str, page_size: int) -> Summary:
     records = sorted(records, key=rank.date_key)
     texts = [document.normalised_text(r) for r in records]
     summary = Summary(docs=len(records))
-    summary.grams, summary.shards = _write_entries(texts, [r["head_length"] for r in records], out)
+    summary.grams, summary.shards = _write_entries(texts, [r["head_length"] for r in records], out, workers)
     _write_docs(records, out)
     summary.facets = _write_facets(records, out)
     deputy_shards, key_lengths = _write_deputies(records, out)
@@ -291,58 +292,46 @@ def _doc_keys(text: str, head_length: int) -> tuple[dict, dict]:
     return grams, short
 
 
-class _Partitions:
-    """The keys of every reply, spilled to disk in partitions by the top bits of their hash, so that one
-    partition at a time is held in memory and each shard file is written once."""
+#: What forked workers read (set before each pool starts, so every worker inherits it).
+_JOB: dict = {}
+# A partition numbers its e/ and p/ files from partition << FILE_BITS, so workers never collide.
+FILE_BITS = 20
 
-    def __init__(self, folder: str, bits: int):
-        self.bits = bits
-        self.folder = folder
-        self.found: dict[str, tuple[list, list]] = {}
-        os.makedirs(folder, exist_ok=True)
-        self.handles = [open(os.path.join(folder, str(p)), "wb") for p in range(1 << bits)] if bits else []
-        self.of: dict[str, int] = {}  # key -> partition, for keys seen recently (bounded)
 
-    def partition(self, key: str) -> int:
-        found = self.of.get(key)
-        if found is None:
-            if len(self.of) > 1_000_000:
-                self.of.clear()
-            found = self.of[key] = shard_of(key, self.bits)
-        return found
-
-    def add(self, doc: int, grams: dict, short: dict) -> None:
-        if not self.bits:  # one partition: kept in memory
-            found = self.found
-            for table in (grams, short):
+def _spill(worker: int) -> None:
+    """Write the keys of the worker's share of the replies into one file per partition (<p>.<worker>)."""
+    job = _JOB
+    bits, folder, texts, head_lengths = job["bits"], job["folder"], job["texts"], job["head_lengths"]
+    start, stop = job["ranges"][worker]
+    handles = [open(os.path.join(folder, f"{p}.{worker}"), "wb") for p in range(1 << bits)]
+    of: dict[str, int] = {}  # key -> partition, for keys seen recently (bounded)
+    try:
+        for doc in range(start, stop):
+            keys: list[list] = [[] for _ in handles]
+            values: list[list] = [[] for _ in handles]
+            for table in _doc_keys(texts[doc], head_lengths[doc]):
                 for key, value in table.items():
-                    postings = found.get(key)
-                    if postings is None:
-                        found[key] = ([doc], [value])
-                    else:
-                        postings[0].append(doc)
-                        postings[1].append(value)
-            return
-        keys: list[list] = [[] for _ in self.handles]
-        values: list[list] = [[] for _ in self.handles]
-        partition = self.partition
-        for table in (grams, short):
-            for key, value in table.items():
-                p = partition(key)
-                keys[p].append(key)
-                values[p].append(value)
-        for handle, part_keys, part_values in zip(self.handles, keys, values):
-            if part_keys:
-                marshal.dump((doc, part_keys, part_values), handle)
+                    p = of.get(key)
+                    if p is None:
+                        if len(of) > 1_000_000:
+                            of.clear()
+                        p = of[key] = shard_of(key, bits)
+                    keys[p].append(key)
+                    values[p].append(value)
+            for handle, part_keys, part_values in zip(handles, keys, values):
+                if part_keys:
+                    marshal.dump((doc, part_keys, part_values), handle)
+    finally:
+        for handle in handles:
+            handle.close()
 
-    def read(self, p: int) -> dict[str, tuple[list, list]]:
-        """{key: ([doc], [value])} of partition p, the docs in increasing order."""
-        if not self.bits:
-            found, self.found = self.found, {}
-            return found
-        self.handles[p].close()
-        found: dict[str, tuple[list, list]] = {}
-        with open(os.path.join(self.folder, str(p)), "rb") as handle:
+
+def _read(p: int) -> dict[str, tuple[list, list]]:
+    """{key: ([doc], [value])} of partition p, the docs in increasing order (workers' files in order)."""
+    found: dict[str, tuple[list, list]] = {}
+    for worker in range(len(_JOB["ranges"])):
+        path = os.path.join(_JOB["folder"], f"{p}.{worker}")
+        with open(path, "rb") as handle:
             while True:
                 try:
                     doc, keys, values = marshal.load(handle)
@@ -355,58 +344,83 @@ class _Partitions:
                     else:
                         postings[0].append(doc)
                         postings[1].append(value)
-        os.remove(os.path.join(self.folder, str(p)))
-        return found
-
-    def close(self) -> None:
-        for handle in self.handles:
-            handle.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        os.remove(path)
+    return found
 
 
-def _write_entries(texts: list[str], head_lengths: list[int], out: _Writer) -> tuple[int, int]:
-    """Every gram, shorter key and frequent phrase, in shard files; returns (entries, shards)."""
+def _entries(p: int, out: _Writer) -> tuple[list, list]:
+    """(entries, frequent-phrase entries) of partition p as (key hash, bytes); large bodies written."""
+    found, total, phrases = _read(p), _JOB["total"], _JOB["phrases"]
+    files = {"e": p << FILE_BITS, "p": p << FILE_BITS}
+    encoded, extended = [], []
+    for key in sorted(found):
+        ids, values = found.pop(key)
+        if len(key) == GRAM:
+            heads = [not tagged[0] & 1 for tagged in values]
+            encoded.append(_keyed(key, _entry(ids, heads, values, total, files, out)))
+            if len(ids) >= phrases.threshold:
+                for phrase, phrase_ids, phrase_heads in phrases.extend(key, ids, values):
+                    extended.append(_keyed(phrase, _entry(phrase_ids, phrase_heads, None, total, files, out)))
+        else:
+            encoded.append(_keyed(key, _entry(ids, values, None, total, files, out)))
+    return encoded, extended
+
+
+def _partition(p: int) -> tuple:
+    """Encode and write partition p (in a worker): (entries, phrases, digest, files, bytes)."""
+    out = _Writer(_JOB["out"])
+    encoded, extended = _entries(p, out)
+    _write_shards(encoded, _JOB["shard_bits"], p, _JOB["bits"], out)
+    return len(encoded), extended, out.digest.hexdigest(), out.files, out.bytes
+
+
+def _pool_map(function, items, workers: int) -> list:
+    """function over items, in forked worker processes when there are several workers (results in order)."""
+    if workers < 2 or len(items) < 2:
+        return [function(item) for item in items]
+    with multiprocessing.get_context("fork").Pool(min(workers, len(items))) as pool:
+        return pool.map(function, items, chunksize=1)
+
+
+def _write_entries(texts: list[str], head_lengths: list[int], out: _Writer, workers: int) -> tuple[int, int]:
+    """Every gram, shorter key and frequent phrase, in shard files; returns (entries, shards).
+
+    1. Workers spill the keys of their share of the replies, one file per partition.
+    2. Partition 0 is encoded here: its size sets the number of shards.
+    3. Workers encode and write the other partitions, each the shards its keys hash to.
+    4. Frequent phrases (found from the grams of any partition) are added to their shards.
+    """
     total = len(texts)
     bits = max(0, min(8, (total // PARTITION_REPLIES).bit_length()))
-    partitions = _Partitions(os.path.join(out.folder, ".partitions"), bits)
+    folder = os.path.join(out.folder, ".partitions")
+    os.makedirs(folder)
+    workers = max(1, min(workers, 1 << bits))
+    cuts = [total * w // workers for w in range(workers + 1)]
+    _JOB.clear()
+    _JOB.update(bits=bits, folder=folder, texts=texts, head_lengths=head_lengths, total=total,
+                ranges=list(zip(cuts, cuts[1:])), out=out.folder, phrases=_Phrases(texts, head_lengths, total))
     try:
-        for doc, (text, head_length) in enumerate(zip(texts, head_lengths)):
-            partitions.add(doc, *_doc_keys(text, head_length))
-        phrases = _Phrases(texts, head_lengths, total)
-        files = {"e": 0, "p": 0}
-        shard_bits, count = None, 0
-        late: dict[int, list[bytes]] = defaultdict(list)  # phrases by hash, held until their shard is written
-        for p in range(1 << bits):
-            found = partitions.read(p)
-            encoded: list[tuple[int, bytes]] = []
-            for key in sorted(found):
-                ids, values = found.pop(key)
-                if len(key) == GRAM:
-                    heads = [not tagged[0] & 1 for tagged in values]
-                    encoded.append(_keyed(key, _entry(ids, heads, values, total, files, out)))
-                    if len(ids) >= phrases.threshold:
-                        for phrase, phrase_ids, phrase_heads in phrases.extend(key, ids, values):
-                            h, data = _keyed(phrase, _entry(phrase_ids, phrase_heads, None, total, files, out))
-                            late[h].append(data)
-                            count += 1
-                else:
-                    encoded.append(_keyed(key, _entry(ids, values, None, total, files, out)))
-            if shard_bits is None:  # the first partition tells the size of the whole
-                size = sum(len(data) for _, data in encoded) << bits
-                shard_bits = max(bits, (_power_of_two(size, SHARD_BYTES) - 1).bit_length())
-            count += len(encoded)
-            mine = [h for h in late if (h >> (32 - bits) if bits else 0) == p]
-            encoded += [(h, data) for h in sorted(mine) for data in late.pop(h)]
-            _write_shards(encoded, shard_bits, p, bits, out)
-        # Phrases whose shard was written before they were found are added to it.
+        _pool_map(_spill, list(range(workers)), workers)
+        encoded, extended = _entries(0, out)
+        size = sum(len(data) for _, data in encoded) << bits
+        shard_bits = _JOB["shard_bits"] = max(bits, (_power_of_two(size, SHARD_BYTES) - 1).bit_length())
+        _write_shards(encoded, shard_bits, 0, bits, out)
+        count = len(encoded)
+        for n, more, digest, files, size in _pool_map(_partition, list(range(1, 1 << bits)), workers):
+            count += n
+            extended += more
+            out.digest.update(digest.encode())
+            out.files += files
+            out.bytes += size
         added: dict[int, list[bytes]] = defaultdict(list)
-        for h in sorted(late):
-            added[h >> (32 - shard_bits) if shard_bits else 0] += late[h]
+        for h, data in sorted(extended):
+            added[h >> (32 - shard_bits) if shard_bits else 0].append(data)
         for shard, pieces in sorted(added.items()):
             out.append(f"g/{shard:x}.bin", b"".join(pieces))
-        return count, 1 << shard_bits
+        return count + len(extended), 1 << shard_bits
     finally:
-        partitions.close()
+        _JOB.clear()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _keyed(key: str, body: bytes) -> tuple[int, bytes]:

@@ -25,6 +25,8 @@ DEFAULTS = {
     # Results shown at first and added by "more results".  A result whose match is only in the letter
     # needs the letter for its snippet (about 2 KB): five keep a query under 15 KB (bench/search_bench.py).
     "page_size": 5,
+    # Worker processes of the static export (0: one per core the build may use, at most 4).
+    "workers": 0,
 }
 
 #: The filters of the search page and the command line, in the order the page shows them.
@@ -39,6 +41,10 @@ def options(settings) -> dict:
     merged = namespaced(settings, "SEARCH", DEFAULTS)
     if not isinstance(merged["page_size"], int) or merged["page_size"] < 1:
         raise ValueError(f"SEARCH['page_size'] must be a positive integer, not {merged['page_size']!r}")
+    if not isinstance(merged["workers"], int) or merged["workers"] < 0:
+        raise ValueError(f"SEARCH['workers'] must be 0 (one per core) or a positive integer, not {merged['workers']!r}")
+    if not merged["workers"]:
+        merged["workers"] = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
     return merged
 
 
@@ -75,7 +81,8 @@ class SearchGenerator(Generator):
 
     def generate_output(self, writer):
         target = os.path.join(self.output_path, self.options["index_path"])
-        summary = export.export_cached(self.records, self.folder, target, self.options["page_size"])
+        summary = export.export_cached(self.records, self.folder, target, self.options["page_size"],
+                                       self.options["workers"])
         log.info("search: static index of %d replies, %d grams in %d shards, %d files, %.1f MB (%s)",
                  summary.docs, summary.grams, summary.shards, summary.files, summary.bytes / 1e6,
                  "copied from the cache" if summary.reused else "exported")
