@@ -1,7 +1,10 @@
 """Run one step as a child process and measure it: wall time, CPU time and peak memory.
 
 CPU time and peak memory come from the kernel's accounting of that one child (os.wait4: the child and
-the descendants it waited for), so steps run one after another never mix their figures.  The child is
+the descendants it waited for), so steps run one after another never mix their figures.  A build may
+fork worker processes (the search export); the kernel's peak is that of the largest process, so the
+launcher also samples the whole process tree's proportional memory (Pss, each shared page divided among
+the processes sharing it) every half second, and the peak is the larger of the two.  The child is
 started by a small launcher (this file run as a script, without site-packages): a process forked from
 the benchmark itself would be charged the benchmark's own memory, which Linux counts in the peak of a
 child until it execs.
@@ -13,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -44,7 +48,46 @@ def run(name: str, argv: list[str], log: Path, cwd: Path | None = None, env: dic
     if figures["exit"] != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise StepError(f"{name} failed (exit {figures['exit']}): {' '.join(map(str, argv))}\n{tail}")
-    return Step(name, figures["wall"], figures["cpu"], figures["maxrss_kb"] / 1024)
+    return Step(name, figures["wall"], figures["cpu"], max(figures["maxrss_kb"], figures.get("tree_kb", 0)) / 1024)
+
+
+def _tree(pid: int) -> list[int]:
+    """pid and all its descendants."""
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    stack += [int(child) for child in handle.read().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+class _TreeSampler(threading.Thread):
+    """The peak of the summed Pss of a process and its descendants, sampled every `every` seconds."""
+
+    def __init__(self, pid: int, every: float = 0.5):
+        super().__init__(daemon=True)
+        self.pid, self.every, self.peak_kb = pid, every, 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.every):
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in _tree(self.pid)))
 
 
 def _launch(log: str, argv: list[str]) -> dict:
@@ -52,11 +95,14 @@ def _launch(log: str, argv: list[str]) -> dict:
     with open(log, "wb") as out:
         start = time.perf_counter()
         child = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        sampler = _TreeSampler(child.pid)
+        sampler.start()
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
+        sampler.done.set()
     child.returncode = os.waitstatus_to_exitcode(status)
     return {"exit": child.returncode, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-            "maxrss_kb": usage.ru_maxrss}
+            "maxrss_kb": usage.ru_maxrss, "tree_kb": sampler.peak_kb}
 
 
 if __name__ == "__main__":

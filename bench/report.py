@@ -119,8 +119,10 @@ def render(r: dict) -> str:
 
     b = r["builds"]
     lines += ["## Build", "",
-              "Each step is a separate process; CPU = user + system time, memory = peak resident set "
-              "(the kernel's accounting of that process).  Full = empty output and cache folders; "
+              "Each step is a separate process; CPU = user + system time of it and its worker processes, "
+              "memory = the larger of its peak resident set (the kernel's accounting) and the peak of the "
+              "summed proportional memory (Pss) of it and its workers, sampled every half second.  "
+              "Full = empty output and cache folders; "
               "incremental = the same build again after one reply's letter was edited.", "",
               "| step | wall | CPU | peak memory | wall vs bare Pelican | CPU vs bare | memory vs bare |",
               "|---|---|---|---|---|---|---|"]

@@ -92,3 +92,19 @@ def test_truth_is_exact_substring_of_published_values():
     assert queries.score([], set()) == (1.0, 1.0)
     assert queries.score(["a/", "b/"], {"a/"}) == (0.5, 1.0)
     assert queries.score(["a/"], {"a/", "c/"}) == (1.0, 0.5)
+
+
+def test_a_steps_peak_memory_counts_its_worker_processes(tmp_path):
+    """Forked workers are measured with the process that forked them, not as the largest alone."""
+    from bench import measure
+
+    script = ("import multiprocessing, time\n"
+              "def hold(_):\n"
+              "    block = bytearray(150 * 2**20)\n"
+              "    block[::4096] = b'1' * len(block[::4096])\n"
+              "    time.sleep(2)\n"
+              "if __name__ == '__main__':\n"
+              "    with multiprocessing.get_context('fork').Pool(2) as pool:\n"
+              "        pool.map(hold, [1, 2])\n")
+    step = measure.run("workers", [sys.executable, "-c", script], tmp_path / "log")
+    assert step.peak_mb > 280  # two workers of 150 MB each at the same time; either alone is under 170
