@@ -89,3 +89,10 @@ def test_the_json_reading_of_a_large_file_is_json_loads_and_dumps(text):
 ])
 def test_unescaping_is_html_unescape(text):
     assert disclosure._unescape(text) == html.unescape(text)
+
+
+def test_half_of_an_escaped_surrogate_pair_does_not_stop_the_check(tmp_path, basic_secrets):
+    # json.dumps(ensure_ascii=True) writes 𠮷 as \ud842\udfb7; the \u-decoded view holds its halves
+    (tmp_path / "index.js").write_text(f'var s = "\\ud842\\udfb7{_escaped(WITHHELD_SENTENCE)}";', encoding="utf-8")
+    found = disclosure.leaks(tmp_path, basic_secrets)
+    assert [(leak.path, leak.secret.text) for leak in found] == [("index.js", WITHHELD_SENTENCE)]
