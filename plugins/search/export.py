@@ -71,7 +71,7 @@ GRAM = analyzer.GRAM
 _RUNS = analyzer.RUNS
 # The keys of the replies are spilled to disk in 2**k partitions, k growing with the number of replies.
 PARTITION_REPLIES = 1000
-T2S_BLOCK = 8  # Traditional -> Simplified files hold 2**8 code points each
+T2S_BLOCK = 6  # Traditional -> Simplified files hold 2**6 code points each (under 500 bytes each)
 MANIFEST = "manifest.json"
 # Letters are split into pieces so that a result's snippet downloads about a quarter of its letter; a
 # term of up to PIECE_OVERLAP characters lies wholly within one piece.
@@ -209,7 +209,7 @@ def _power_of_two(total: int, target: int) -> int:
 
 
 #: Bumped when the format of the files changes.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 
 def export_cached(records: list[dict], cache: str, folder: str, page_size: int, workers: int = 1) -> Summary:
