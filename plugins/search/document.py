@@ -94,11 +94,9 @@ def record(article) -> dict:
     head = "\n".join(head_items(reply))
     meta = body_items(reply)
     letter = html_text(article.content)
-    body = "\n".join([v for _, v in meta] + [letter])
     data = {
         "key": article.url,
         "head": head,
-        "body": body,
         "head_length": len(analyzer.normalise(head)),
         "title": reply.title,
         "url": article.url,

@@ -43,6 +43,7 @@ covers on its own (`_write_entries`), by several worker processes when there are
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import json
@@ -378,8 +379,15 @@ def _pool_map(function, items, workers: int) -> list:
     """function over items, in forked worker processes when there are several workers (results in order)."""
     if workers < 2 or len(items) < 2:
         return [function(item) for item in items]
-    with multiprocessing.get_context("fork").Pool(min(workers, len(items))) as pool:
-        return pool.map(function, items, chunksize=1)
+    # Frozen, the build's objects are left alone by the workers' garbage collector, so their memory
+    # pages stay shared with the build process instead of being copied into every worker.
+    gc.collect()
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(items))) as pool:
+            return pool.map(function, items, chunksize=1)
+    finally:
+        gc.unfreeze()
 
 
 def _write_entries(texts: list[str], head_lengths: list[int], out: _Writer, workers: int) -> tuple[int, int]:

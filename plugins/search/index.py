@@ -2,7 +2,7 @@
 
 One document per public reply: the distinct characters of its normalised searchable text (head, a
 newline, body) in the field `text`; the filter values as ID fields; and the reply's record
-(document.record, without the body) stored for the command line.  A query term is found by the
+(document.record) stored for the command line.  A query term is found by the
 replies that hold all its characters, then checked as a substring of their text (query.py): exact, and
 an order of magnitude cheaper to index than every gram with its positions.  Each document carries the
 hash of its record: a reply whose hash did not change is not indexed again.
@@ -107,7 +107,6 @@ def update(folder: str, records: list[dict]) -> Stats:
 
 
 def fields(record: dict) -> dict:
-    stored = {k: v for k, v in record.items() if k != "body"}
     values = {facet: value for facet, value in record["facets"].items() if value}
-    return {"key": record["key"], "hash": record["hash"], "record": stored,
+    return {"key": record["key"], "hash": record["hash"], "record": record,
             "text": document.normalised_text(record), **values}
