@@ -201,6 +201,7 @@ def test_a_query_downloads_only_what_it_needs(browser_page, generated_url):
     assert downloads == []
     _search(page, "香港職業訓練局")  # Traditional characters: their conversion table blocks, nothing else of it
     assert [d for d in downloads if d.startswith("s/")] and "s/mask.bin" not in downloads
+    assert not [d for d in downloads if d.startswith("a/")]  # seven Chinese characters cannot be a name
     downloads.clear()
     _search(page, "感谢您对商务工作")  # in every letter: one entry of its own, no positions
     assert len([d for d in downloads if d.startswith(("g/", "e/"))]) <= 2

@@ -210,7 +210,7 @@ def _power_of_two(total: int, target: int) -> int:
 
 
 #: Bumped when the format of the files changes.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 
 def export_cached(records: list[dict], cache: str, folder: str, page_size: int, workers: int = 1) -> Summary:
@@ -561,9 +561,10 @@ def _write_facets(records, out: _Writer) -> dict:
     return manifest
 
 
-def _write_deputies(records, out: _Writer) -> tuple[int, list[int]]:
-    """Deputy pages by key; returns the shard count and the shortest and longest key (in characters),
-    so that the browser asks only for terms that can be keys."""
+def _write_deputies(records, out: _Writer) -> tuple[int, dict[str, list[int]]]:
+    """Deputy pages by key; returns the shard count and the shortest and longest key (in characters) among
+    the ASCII keys (pinyin, initials) and the others (names), so that the browser asks only for terms
+    that can be keys: a long Chinese phrase is not a name."""
     pages: dict[str, dict] = {}
     for i, record in enumerate(records):
         for name, delegation, url in record.get("deputy_pages", []):
@@ -581,8 +582,13 @@ def _write_deputies(records, out: _Writer) -> tuple[int, list[int]]:
         shards[shard_of(key, bits)][key] = value
     for shard in range(count):
         out.json(f"a/{shard:x}.json", shards.get(shard, {}))
-    lengths = [len(key) for key in by_key] or [0]
-    return count, [min(lengths), max(lengths)]
+    return count, {script: _length_range([key for key in by_key if key.isascii() == (script == "ascii")])
+                   for script in ("ascii", "other")}
+
+
+def _length_range(keys: list[str]) -> list[int]:
+    """[shortest, longest] in characters; [1, 0] (nothing fits) when there are none."""
+    return [min(map(len, keys)), max(map(len, keys))] if keys else [1, 0]
 
 
 def _write_t2s(out: _Writer) -> int:

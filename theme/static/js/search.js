@@ -308,7 +308,8 @@
     });
   };
   Index.prototype.deputies = function (manifest, term) {
-    var length = Array.from(term).length, limits = manifest.deputyKeyLengths;
+    var ascii = /^[\x00-\x7f]*$/.test(term), length = Array.from(term).length;
+    var limits = manifest.deputyKeyLengths[ascii ? 'ascii' : 'other'];
     if (length < limits[0] || length > limits[1]) return Promise.resolve([]);
     var n = shardOf(term, manifest.deputyShards);
     return this.get('a/' + n.toString(16) + '.json', 'json').then(function (shard) {
