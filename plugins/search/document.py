@@ -115,6 +115,7 @@ def record(article) -> dict:
             "answer_class": answer_class(reply),
         },
     }
+    data["text"] = normalised_text(data)  # for the Whoosh index and the static export, computed once
     data["hash"] = content_hash(data)
     return data
 

@@ -86,7 +86,12 @@ def key_hash(text: str) -> int:
 
 
 def shard_of(key: str, bits: int) -> int:
-    return key_hash(key) >> (32 - bits) if bits else 0
+    return _top(key_hash(key), bits)
+
+
+def _top(h: int, bits: int) -> int:
+    """The top `bits` bits of a 32-bit hash: its shard among 2**bits (or its partition)."""
+    return h >> (32 - bits) if bits else 0
 
 
 def varint(value: int, out: bytearray) -> None:
@@ -252,7 +257,7 @@ def export(records: list[dict], folder: str, page_size: int, workers: int = 1) -
         shutil.rmtree(folder)
     out = _Writer(folder)
     records = sorted(records, key=rank.date_key)
-    texts = [document.normalised_text(r) for r in records]
+    texts = [r["text"] for r in records]
     summary = Summary(docs=len(records))
     summary.grams, summary.shards = _write_entries(texts, [r["head_length"] for r in records], out, workers)
     _write_docs(records, out)
@@ -422,7 +427,7 @@ def _write_entries(texts: list[str], head_lengths: list[int], out: _Writer, work
             out.bytes += size
         added: dict[int, list[bytes]] = defaultdict(list)
         for h, data in sorted(extended):
-            added[h >> (32 - shard_bits) if shard_bits else 0].append(data)
+            added[_top(h, shard_bits)].append(data)
         for shard, pieces in sorted(added.items()):
             out.append(f"g/{shard:x}.bin", b"".join(pieces))
         return count + len(extended), 1 << shard_bits
@@ -441,7 +446,7 @@ def _write_shards(encoded: list[tuple[int, bytes]], shard_bits: int, p: int, bit
     """The shard files of partition p: every shard whose top `bits` bits are p, empty ones too."""
     shards: dict[int, list[bytes]] = defaultdict(list)
     for h, data in encoded:
-        shards[h >> (32 - shard_bits) if shard_bits else 0].append(data)
+        shards[_top(h, shard_bits)].append(data)
     per = 1 << (shard_bits - bits)
     for shard in range(p * per, (p + 1) * per):
         out.write(f"g/{shard:x}.bin", b"".join(shards.get(shard, [])))

@@ -23,7 +23,8 @@ DEFAULTS = {
     "save_as": "search/index.html",
     "index_path": "search/index/",  # the static index, under the output folder
     # Results shown at first and added by "more results".  A result whose match is only in the letter
-    # needs the letter for its snippet (about 2 KB): five keep a query under 15 KB (bench/search_bench.py).
+    # needs letter pieces for its snippet (about 0.7 KB each): five keep most queries under 15 KB
+    # (bench/search_bench.py).
     "page_size": 5,
     # Worker processes of the static export (0: one per core the build may use, at most 4).
     "workers": 0,

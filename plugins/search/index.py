@@ -2,7 +2,7 @@
 
 One document per public reply: the distinct characters of its normalised searchable text (head, a
 newline, body) in the field `text`; the filter values as ID fields; and the reply's record
-(document.record) stored for the command line.  A query term is found by the
+(document.record, without its normalised text) stored for the command line.  A query term is found by the
 replies that hold all its characters, then checked as a substring of their text (query.py): exact, and
 an order of magnitude cheaper to index than every gram with its positions.  Each document carries the
 hash of its record: a reply whose hash did not change is not indexed again.
@@ -20,7 +20,7 @@ from whoosh.analysis import KeywordAnalyzer
 from whoosh.fields import ID, STORED, FieldType, Schema
 from whoosh.formats import Existence
 
-from . import analyzer, document
+from . import analyzer
 
 log = logging.getLogger(__name__)
 
@@ -108,5 +108,5 @@ def update(folder: str, records: list[dict]) -> Stats:
 
 def fields(record: dict) -> dict:
     values = {facet: value for facet, value in record["facets"].items() if value}
-    return {"key": record["key"], "hash": record["hash"], "record": record,
-            "text": document.normalised_text(record), **values}
+    stored = {k: v for k, v in record.items() if k != "text"}  # the command line derives it again
+    return {"key": record["key"], "hash": record["hash"], "record": stored, "text": record["text"], **values}
