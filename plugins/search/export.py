@@ -43,19 +43,21 @@ covers on its own (`_write_entries`), by several worker processes when there are
 
 from __future__ import annotations
 
+import bisect
 import gc
 import gzip
 import hashlib
 import json
-import marshal
 import multiprocessing
 import os
 import shutil
 import zlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import analyzer, document, rank
+import numpy as np
+
+from . import analyzer, document, keyarrays, rank
 from .index import FACETS
 
 SHARD_BYTES = 1024  # average shard size the shard count aims at
@@ -72,6 +74,8 @@ GRAM = analyzer.GRAM
 _RUNS = analyzer.RUNS
 # The keys of the replies are spilled to disk in 2**k partitions, k growing with the number of replies.
 PARTITION_REPLIES = 1000
+# Keys of a partition are encoded in blocks of about this many spilled records (about 100 bytes each).
+BLOCK_RECORDS = 1 << 19
 T2S_BLOCK = 6  # Traditional -> Simplified files hold 2**6 code points each (under 500 bytes each)
 MANIFEST = "manifest.json"
 # Letters are split into pieces so that a result's snippet downloads about a quarter of its letter; a
@@ -275,29 +279,6 @@ def export(records: list[dict], folder: str, page_size: int, workers: int = 1) -
     return summary
 
 
-def _doc_keys(text: str, head_length: int) -> tuple[dict, dict]:
-    """The keys of one normalised text: {gram of GRAM characters: tagged positions} and {key of fewer
-    characters: whether it occurs in the head}.  A tagged position is 2 * position + (1 in the body)."""
-    runs = [(m.start(), m.group()) for m in _RUNS.finditer(text)]
-    grams: dict[str, list[int]] = {}
-    for start, value in runs:
-        tag = 2 * start + (start >= head_length)  # a run lies wholly in the head or in the body
-        for offset in range(len(value) - GRAM + 1):
-            gram = value[offset:offset + GRAM]
-            found = grams.get(gram)
-            if found is None:
-                grams[gram] = [tag + 2 * offset]
-            else:
-                found.append(tag + 2 * offset)
-    short: dict[str, bool] = {}
-    for length in range(1, GRAM):
-        body = {v[o:o + length] for s, v in runs if s >= head_length for o in range(len(v) - length + 1)}
-        head = {v[o:o + length] for s, v in runs if s < head_length for o in range(len(v) - length + 1)}
-        short.update(dict.fromkeys(body, False))
-        short.update(dict.fromkeys(head, True))
-    return grams, short
-
-
 #: What forked workers read (set before each pool starts, so every worker inherits it).
 _JOB: dict = {}
 # A partition numbers its e/ and p/ files from partition << FILE_BITS, so workers never collide.
@@ -305,71 +286,242 @@ FILE_BITS = 20
 
 
 def _spill(worker: int) -> None:
-    """Write the keys of the worker's share of the replies into one file per partition (<p>.<worker>)."""
+    """Write the keys of the worker's share of the replies into one file per partition (<p>.<worker>): the
+    keyarrays.RECORDs of each batch of replies whose key hashes to that partition."""
     job = _JOB
-    bits, folder, texts, head_lengths = job["bits"], job["folder"], job["texts"], job["head_lengths"]
+    bits, folder, corpus = job["bits"], job["folder"], job["corpus"]
     start, stop = job["ranges"][worker]
     handles = [open(os.path.join(folder, f"{p}.{worker}"), "wb") for p in range(1 << bits)]
-    of: dict[str, int] = {}  # key -> partition, for keys seen recently (bounded)
     try:
-        for doc in range(start, stop):
-            keys: list[list] = [[] for _ in handles]
-            values: list[list] = [[] for _ in handles]
-            for table in _doc_keys(texts[doc], head_lengths[doc]):
-                for key, value in table.items():
-                    p = of.get(key)
-                    if p is None:
-                        if len(of) > 1_000_000:
-                            of.clear()
-                        p = of[key] = shard_of(key, bits)
-                    keys[p].append(key)
-                    values[p].append(value)
-            for handle, part_keys, part_values in zip(handles, keys, values):
-                if part_keys:
-                    marshal.dump((doc, part_keys, part_values), handle)
+        for first, last in corpus.batches(start, stop):
+            records = corpus.records(first, last)
+            cuts = [0, len(records)]
+            if bits:
+                part = (corpus.alphabet.crc(records["key"]) >> (32 - bits)).astype(np.uint8)
+                order = np.argsort(part, kind="stable")
+                records = records[order]
+                cuts = np.searchsorted(part[order], np.arange((1 << bits) + 1)).tolist()
+            for handle, begin, end in zip(handles, cuts, cuts[1:]):
+                if begin < end:
+                    handle.write(records[begin:end].tobytes())
     finally:
         for handle in handles:
             handle.close()
 
 
-def _read(p: int) -> dict[str, tuple[list, list]]:
-    """{key: ([doc], [value])} of partition p, the docs in increasing order (workers' files in order)."""
-    found: dict[str, tuple[list, list]] = {}
+def _read(p: int) -> np.ndarray:
+    """The records of partition p by key, then reply and position (workers' files in order)."""
+    parts = []
     for worker in range(len(_JOB["ranges"])):
         path = os.path.join(_JOB["folder"], f"{p}.{worker}")
-        with open(path, "rb") as handle:
-            while True:
-                try:
-                    doc, keys, values = marshal.load(handle)
-                except EOFError:
-                    break
-                for key, value in zip(keys, values):
-                    postings = found.get(key)
-                    if postings is None:
-                        found[key] = ([doc], [value])
-                    else:
-                        postings[0].append(doc)
-                        postings[1].append(value)
+        parts.append(np.fromfile(path, dtype=keyarrays.RECORD))
         os.remove(path)
-    return found
+    records = np.concatenate(parts)
+    return records[np.argsort(records["key"], kind="stable")]
+
+
+class _Postings:
+    """The keys of one partition with their replies ("members"), and the parts of their entries computed
+    for all keys at once: docsets, headsets and positions as varints and bitmaps."""
+
+    def __init__(self, records: np.ndarray, total: int):
+        key, doc, tag = records["key"], records["doc"].astype(np.int64), records["tag"].astype(np.int64)
+        n = len(key)
+        self.doc, self.tag = doc, tag
+        new = np.ones(n, dtype=bool)
+        new[1:] = (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])
+        starts = np.flatnonzero(new)  # first record of each member
+        members = len(starts)
+        member_key, member_doc = key[starts], doc[starts]
+        self.member_doc = member_doc
+        head = (tag[starts] & 1) == 0
+        first_member = np.ones(members, dtype=bool)
+        first_member[1:] = member_key[1:] != member_key[:-1]
+        self.start = kstart = np.flatnonzero(first_member)
+        self.end = kend = np.append(kstart[1:], members)
+        count = kend - kstart
+        self.keys = member_key[kstart]
+        self.count = count
+        self.gram = keyarrays.key_length(self.keys) == GRAM
+        self.records = starts[kstart], np.append(starts[kstart[1:]], n)
+        of = np.repeat(np.arange(len(kstart)), count)  # each member's key
+
+        # Positions of the grams' members, v(count) v(gap)… each, in one byte string.
+        in_gram = np.repeat(self.gram, self.records[1] - self.records[0])
+        subset = np.cumsum(in_gram) - 1
+        gram_members = self.gram[of]
+        data, begins, ends = keyarrays.counted_gaps(tag[in_gram], subset[starts[gram_members]])
+        self.positions = data
+        self.position_begin = np.zeros(members, dtype=np.int64)
+        self.position_end = np.zeros(members, dtype=np.int64)
+        self.position_begin[gram_members], self.position_end[gram_members] = begins, ends
+
+        # Docsets: the list, or the bitmap when smaller (and the complement, for few keys, in _docset).
+        self.listed, self.list_begin, self.list_end = keyarrays.counted_gaps(member_doc, kstart)
+        first, last = member_doc[kstart], member_doc[kend - 1]
+        self.first, self.bitmap_size = first, (last - first) // 8 + 1
+        list_size = 1 + self.list_end - self.list_begin
+        bitmap_size = 1 + keyarrays.varint_sizes(first) + keyarrays.varint_sizes(self.bitmap_size) + self.bitmap_size
+        self.docset = np.where(list_size <= bitmap_size, 0, 1)
+        self.docset[count * 2 > total] = 2
+        chosen = self.docset == 1
+        rank = np.cumsum(chosen) - 1
+        on = chosen[of]
+        self.bitmaps, self.bitmap_at = keyarrays.bitmaps(
+            member_doc[on] - first[of[on]], rank[of[on]], self.bitmap_size[chosen])
+        self.bitmap_rank = rank
+
+        # Headsets: none, all, the bitmap of members or the list of members, whichever is smaller.
+        heads = np.add.reduceat(head.astype(np.int64), kstart) if members else np.zeros(0, dtype=np.int64)
+        partial = (heads > 0) & (heads < count)
+        index = np.arange(members) - kstart[of]
+        listed = head & partial[of]
+        group = np.ones(int(listed.sum()), dtype=bool)
+        group[1:] = of[listed][1:] != of[listed][:-1]
+        self.head_list, begins, ends = keyarrays.counted_gaps(index[listed], np.flatnonzero(group))
+        by_list = np.zeros(len(kstart), dtype=bool)
+        by_list[partial] = (1 + ends - begins) < 1 + (count[partial] + 7) // 8
+        self.head_begin = np.zeros(len(kstart), dtype=np.int64)
+        self.head_end = np.zeros(len(kstart), dtype=np.int64)
+        self.head_begin[partial], self.head_end[partial] = begins, ends
+        by_bitmap = partial & ~by_list
+        rank = np.cumsum(by_bitmap) - 1
+        on = head & by_bitmap[of]
+        self.head_bitmaps, self.head_bitmap_at = keyarrays.bitmaps(
+            index[on], rank[of[on]], (count[by_bitmap] + 7) // 8)
+        self.head_bitmap_rank = rank
+        # 0 none, 1 all, 2 bitmap, 3 list (the tag byte)
+        self.headset = np.where(heads == 0, 0, np.where(heads == count, 1, np.where(by_list, 3, 2)))
 
 
 def _entries(p: int, out: _Writer) -> tuple[list, list]:
     """(entries, frequent-phrase entries) of partition p as (key hash, bytes); large bodies written."""
-    found, total, phrases = _read(p), _JOB["total"], _JOB["phrases"]
+    records = _read(p)
     files = {"e": p << FILE_BITS, "p": p << FILE_BITS}
     encoded, extended = [], []
-    for key in sorted(found):
-        ids, values = found.pop(key)
-        if len(key) == GRAM:
-            heads = [not tagged[0] & 1 for tagged in values]
-            encoded.append(_keyed(key, _entry(ids, heads, values, total, files, out)))
-            if len(ids) >= phrases.threshold:
-                for phrase, phrase_ids, phrase_heads in phrases.extend(key, ids, values):
-                    extended.append(_keyed(phrase, _entry(phrase_ids, phrase_heads, None, total, files, out)))
-        else:
-            encoded.append(_keyed(key, _entry(ids, values, None, total, files, out)))
+    # In blocks of whole keys, so that the arrays of a block, not of the partition, bound the memory.
+    key, start = records["key"], 0
+    while start < len(records):
+        stop = min(start + BLOCK_RECORDS, len(records))
+        if stop < len(records):
+            stop = int(np.searchsorted(key, key[stop], side="left"))  # where the key at `stop` begins
+            if stop <= start:  # a key larger than a block
+                stop = int(np.searchsorted(key, key[start], side="right"))
+        _encode_block(_Postings(records[start:stop], _JOB["total"]), files, out, encoded, extended)
+        start = stop
     return encoded, extended
+
+
+def _encode_block(k: "_Postings", files, out: _Writer, encoded: list, extended: list) -> None:
+    """Append the entries of a block's keys, in order, to `encoded` and their phrases' to `extended`."""
+    total, phrases, alphabet = _JOB["total"], _JOB["phrases"], _JOB["corpus"].alphabet
+    member_doc = k.member_doc
+    listed, bitmaps, head_list, head_bitmaps, positions = k.listed, k.bitmaps, k.head_list, k.head_bitmaps, k.positions
+    position_begin, position_end = k.position_begin.tolist(), k.position_end.tolist()
+    hashes = alphabet.crc(k.keys).tolist()
+    threshold = phrases.threshold
+    for (key, h, gram, count, kstart, kend, records_begin, records_end, docset, list_begin, list_end, first,
+         bitmap_size, bitmap_rank, headset, head_begin, head_end, head_rank) in zip(
+            k.keys.tolist(), hashes, k.gram.tolist(), k.count.tolist(), k.start.tolist(), k.end.tolist(),
+            k.records[0].tolist(), k.records[1].tolist(), k.docset.tolist(), k.list_begin.tolist(),
+            k.list_end.tolist(), k.first.tolist(), k.bitmap_size.tolist(), k.bitmap_rank.tolist(),
+            k.headset.tolist(), k.head_begin.tolist(), k.head_end.tolist(), k.head_bitmap_rank.tolist()):
+        if docset == 0:
+            body = b"\x00" + listed[list_begin:list_end]
+        elif docset == 1:
+            at = k.bitmap_at[bitmap_rank]
+            body = b"\x01" + _encode(first) + _encode(bitmap_size) + bitmaps[at:at + bitmap_size]
+        else:
+            body = _docset(member_doc[kstart:kend], total)
+        if headset < 2:
+            body += _HEADSETS[headset]
+        elif headset == 3:
+            body += b"\x03" + head_list[head_begin:head_end]
+        else:
+            at = k.head_bitmap_at[head_rank]
+            body += b"\x02" + head_bitmaps[at:k.head_bitmap_at[head_rank + 1]]
+        text = alphabet.text(key)
+        if gram:
+            begin, end = position_begin[kstart], position_end[kend - 1]
+            if end - begin <= INLINE_POSITIONS:
+                body += b"\x01" + positions[begin:end]
+            else:
+                body += _chunks(positions, position_begin, position_end, kstart, kend, files, out)
+        data = text.encode("utf-8")
+        encoded.append((h, _encode(len(data)) + data + _solo(body, files, out)))
+        if gram and count >= threshold:
+            for phrase, phrase_ids, phrase_heads in phrases.extend(
+                    text, k.doc[records_begin:records_end], k.tag[records_begin:records_end]):
+                body = _docset(phrase_ids, total) + _headset(phrase_heads)
+                extended.append(_keyed(phrase, _solo(body, files, out)))
+
+
+_HEADSETS = (b"\x00", b"\x01")
+_FIRST = np.zeros(1, dtype=np.int64)
+
+
+def _docset(ids: np.ndarray, total: int) -> bytes:
+    """encode_docset of one sorted array of reply numbers, sizing the encodings before making one."""
+    count, first = len(ids), int(ids[0])
+    steps = np.diff(ids, prepend=-1) - 1
+    listed = 1 + len(_encode(count)) + int(keyarrays.varint_sizes(steps).sum())
+    size = (int(ids[-1]) - first) // 8 + 1
+    bitmap = 1 + len(_encode(first)) + len(_encode(size)) + size
+    others = listed + 1
+    if count * 2 > total:
+        present = np.zeros(total, dtype=bool)
+        present[ids] = True
+        missing = np.flatnonzero(~present)
+        missing_steps = np.diff(missing, prepend=-1) - 1
+        others = 1 + len(_encode(len(missing))) + int(keyarrays.varint_sizes(missing_steps).sum())
+    if listed <= bitmap and listed <= others:
+        return b"\x00" + _encode(count) + keyarrays.varints(steps)[0]
+    if bitmap <= others:
+        bits = np.zeros(size * 8, dtype=bool)
+        bits[ids - first] = True
+        return b"\x01" + _encode(first) + _encode(size) + np.packbits(bits, bitorder="little").tobytes()
+    return b"\x02" + _encode(len(missing)) + keyarrays.varints(missing_steps)[0]
+
+
+def _headset(flags: np.ndarray) -> bytes:
+    """encode_headset of one array of flags."""
+    count = int(flags.sum())
+    if count == 0 or count == len(flags):
+        return _HEADSETS[count > 0]
+    bitmap = b"\x02" + np.packbits(flags, bitorder="little").tobytes()
+    listed = b"\x03" + keyarrays.counted_gaps(np.flatnonzero(flags), _FIRST)[0]
+    return min(bitmap, listed, key=len)
+
+
+def _solo(body: bytes, files, out: _Writer) -> bytes:
+    """The entry's flag and body, or its flag and the number of the e/ file the body is written to."""
+    if len(body) <= SOLO_BYTES:
+        return b"\x00" + body
+    out.write(f"e/{files['e']}.bin", body)
+    files["e"] += 1
+    return b"\x01" + _encode(files["e"] - 1)
+
+
+def _chunks(positions: bytes, begins: list, ends: list, start: int, stop: int, files, out: _Writer) -> bytes:
+    """Members start…stop-1 (their positions are positions[begins[m]:ends[m]]) in files of about
+    CHUNK_BYTES; returns the positions part of the body."""
+    body = bytearray(b"\x02")
+    varint(files["p"], body)
+    starts = []
+    member = start
+    while member < stop:
+        after = max(member + 1, bisect.bisect_right(ends, begins[member] + CHUNK_BYTES, member, stop))
+        out.write(f"p/{files['p']}.bin", positions[begins[member]:ends[after - 1]])
+        files["p"] += 1
+        if member > start:
+            starts.append(member - start)
+        member = after
+    varint(len(starts) + 1, body)
+    previous = 0
+    for first in starts:
+        varint(first - previous, body)
+        previous = first
+    return bytes(body)
 
 
 def _partition(p: int) -> tuple:
@@ -409,9 +561,10 @@ def _write_entries(texts: list[str], head_lengths: list[int], out: _Writer, work
     os.makedirs(folder)
     workers = max(1, min(workers, 1 << bits))
     cuts = [total * w // workers for w in range(workers + 1)]
+    corpus = keyarrays.Corpus(texts, head_lengths)
     _JOB.clear()
-    _JOB.update(bits=bits, folder=folder, texts=texts, head_lengths=head_lengths, total=total,
-                ranges=list(zip(cuts, cuts[1:])), out=out.folder, phrases=_Phrases(texts, head_lengths, total))
+    _JOB.update(bits=bits, folder=folder, corpus=corpus, total=total, ranges=list(zip(cuts, cuts[1:])),
+                out=out.folder, phrases=_Phrases(corpus, total))
     try:
         _pool_map(_spill, list(range(workers)), workers)
         encoded, extended = _entries(0, out)
@@ -462,72 +615,33 @@ class _Phrases:
     (it is rare, or longer), positions decide, as before.
     """
 
-    def __init__(self, texts: list[str], head_length: list[int], total: int):
-        self.texts = texts  # normalised searchable texts by reply number
-        self.head_length = head_length
+    def __init__(self, corpus: keyarrays.Corpus, total: int):
+        self.corpus = corpus  # the normalised searchable texts by reply number, as character ids
         self.threshold = max(PHRASE_MIN_REPLIES, int(total * PHRASE_SHARE))
 
-    def extend(self, gram: str, ids: list[int], positions: list[list[int]]):
-        stack = [(gram, [(doc, t >> 1) for doc, tagged in zip(ids, positions) for t in tagged])]
-        texts, threshold = self.texts, self.threshold
+    def extend(self, gram: str, docs: np.ndarray, tags: np.ndarray):
+        """(phrase, replies, head flags) of the frequent extensions of a gram, from its occurrences
+        (reply, tagged position) in order."""
+        corpus, threshold, chars = self.corpus, self.threshold, self.corpus.alphabet.chars
+        positions = tags >> 1
+        stack = [(gram, docs, positions, corpus.base[docs] + positions)]
         while stack:
-            phrase, occurrences = stack.pop()
+            phrase, docs, positions, at = stack.pop()
             end = len(phrase)
-            following = [texts[doc][position + end:position + end + 1] for doc, position in occurrences]
-            frequent = [char for char, count in Counter(following).items()
-                        if count >= threshold and char and char not in _WHITESPACE]
-            for char in sorted(frequent):
-                found = [o for o, c in zip(occurrences, following) if c == char]
-                docs = {}
-                for doc, position in found:
-                    docs[doc] = docs.get(doc, False) or position < self.head_length[doc]
-                if len(docs) < threshold:
+            following = corpus.ids[at + end]  # 0: whitespace, or the end of the text
+            values, counts = np.unique(following, return_counts=True)
+            for char in values[(counts >= threshold) & (values != 0)].tolist():
+                found = following == char
+                found_docs, found_positions = docs[found], positions[found]
+                first = np.ones(len(found_docs), dtype=bool)
+                first[1:] = found_docs[1:] != found_docs[:-1]
+                if first.sum() < threshold:
                     continue
-                ids = sorted(docs)
-                yield phrase + char, ids, [docs[i] for i in ids]
+                ids = found_docs[first]
+                # in the head when its first occurrence in the reply is
+                yield phrase + chars[char], ids, found_positions[first] < corpus.head_length[ids]
                 if end + 1 < PHRASE_LIMIT:
-                    stack.append((phrase + char, found))
-
-
-def _entry(ids, heads, positions, total, files, out: _Writer) -> bytes:
-    body = bytearray(encode_docset(ids, total) + encode_headset(heads))
-    if positions is not None:
-        encoded = [gaps(tagged) for tagged in positions]
-        size = sum(map(len, encoded))
-        if size <= INLINE_POSITIONS:
-            body += b"\x01" + b"".join(encoded)
-        else:
-            body += _chunks(encoded, files, out)
-    if len(body) <= SOLO_BYTES:
-        return b"\x00" + bytes(body)
-    head = bytearray(b"\x01")
-    varint(files["e"], head)
-    out.write(f"e/{files['e']}.bin", bytes(body))
-    files["e"] += 1
-    return bytes(head)
-
-
-def _chunks(encoded: list[bytes], files, out: _Writer) -> bytes:
-    """Members' positions in files of about CHUNK_BYTES; returns the positions part of the body."""
-    starts, chunk, size, first = [], [], 0, files["p"]
-    for index, member in enumerate(encoded):
-        if chunk and size + len(member) > CHUNK_BYTES:
-            out.write(f"p/{files['p']}.bin", b"".join(chunk))
-            files["p"] += 1
-            starts.append(index)
-            chunk, size = [], 0
-        chunk.append(member)
-        size += len(member)
-    out.write(f"p/{files['p']}.bin", b"".join(chunk))
-    files["p"] += 1
-    body = bytearray(b"\x02")
-    varint(first, body)
-    varint(len(starts) + 1, body)
-    previous = 0
-    for start in starts:
-        varint(start - previous, body)
-        previous = start
-    return bytes(body)
+                    stack.append((phrase + chars[char], found_docs, found_positions, at[found]))
 
 
 def letter_pieces(letter: str) -> list[str]:

@@ -1,0 +1,217 @@
+"""The static export's entries (g/, e/, p/) byte for byte against a straightforward reference.
+
+The export computes keys, docsets, headsets and positions for all keys at once with numpy; the reference
+below is the plain Python it replaced (one dict of keys per reply, one encoder call per key), kept here
+so that any byte the fast path gets wrong fails a test.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import Counter, defaultdict
+
+import numpy as np
+import pytest
+
+from search import analyzer, document, export, keyarrays
+from search import index as search_index
+from search_support import generated_site
+
+GRAM = analyzer.GRAM
+
+
+# ---- The reference: the entry pipeline as plain Python, every key in memory ----
+
+def _reply_keys(text: str, head_length: int) -> dict[str, list[int]]:
+    """{key of up to GRAM characters: tagged positions} of one text."""
+    keys: dict[str, list[int]] = {}
+    for run in analyzer.RUNS.finditer(text):
+        start, value = run.start(), run.group()
+        tag = 2 * start + (start >= head_length)
+        for offset in range(len(value)):
+            for length in range(1, min(GRAM, len(value) - offset) + 1):
+                keys.setdefault(value[offset:offset + length], []).append(tag + 2 * offset)
+    return keys
+
+
+def _phrases(gram, ids, positions, texts, head_lengths, threshold):
+    """The frequent extensions of a gram, depth first, as export._Phrases documents them."""
+    stack = [(gram, [(doc, t >> 1) for doc, tagged in zip(ids, positions) for t in tagged])]
+    while stack:
+        phrase, occurrences = stack.pop()
+        end = len(phrase)
+        following = [texts[doc][position + end:position + end + 1] for doc, position in occurrences]
+        frequent = [char for char, count in Counter(following).items()
+                    if count >= threshold and char and char not in analyzer.WHITESPACE]
+        for char in sorted(frequent):
+            found = [o for o, c in zip(occurrences, following) if c == char]
+            docs: dict[int, bool] = {}
+            for doc, position in found:
+                docs[doc] = docs.get(doc, False) or position < head_lengths[doc]
+            if len(docs) < threshold:
+                continue
+            yield phrase + char, sorted(docs), [docs[i] for i in sorted(docs)]
+            if end + 1 < export.PHRASE_LIMIT:
+                stack.append((phrase + char, found))
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    export.varint(value, out)
+    return bytes(out)
+
+
+def reference_entries(texts: list[str], head_lengths: list[int]) -> tuple[dict[str, bytes], int]:
+    """({path under the index folder: bytes} of every g/, e/ and p/ file, number of entries)."""
+    total = len(texts)
+    bits = max(0, min(8, (total // export.PARTITION_REPLIES).bit_length()))
+    threshold = max(export.PHRASE_MIN_REPLIES, int(total * export.PHRASE_SHARE))
+    postings: dict[str, list] = defaultdict(list)
+    for doc, (text, head_length) in enumerate(zip(texts, head_lengths)):
+        for key, tagged in _reply_keys(text, head_length).items():
+            postings[key].append((doc, tagged))
+    files: dict[str, bytes] = {}
+
+    def entry(ids, heads, positions, numbers) -> bytes:
+        body = export.encode_docset(ids, total) + export.encode_headset(heads)
+        if positions is not None:
+            members = [export.gaps(tagged) for tagged in positions]
+            if sum(map(len, members)) <= export.INLINE_POSITIONS:
+                body += b"\x01" + b"".join(members)
+            else:
+                chunks, starts = [[]], []
+                for i, member in enumerate(members):
+                    if chunks[-1] and sum(map(len, chunks[-1])) + len(member) > export.CHUNK_BYTES:
+                        chunks.append([])
+                        starts.append(i)
+                    chunks[-1].append(member)
+                body += b"\x02" + _varint(numbers["p"]) + _varint(len(chunks))
+                body += b"".join(_varint(b - a) for a, b in zip([0, *starts], starts))
+                for chunk in chunks:
+                    files[f"p/{numbers['p']}.bin"] = b"".join(chunk)
+                    numbers["p"] += 1
+        if len(body) <= export.SOLO_BYTES:
+            return b"\x00" + body
+        files[f"e/{numbers['e']}.bin"] = body
+        numbers["e"] += 1
+        return b"\x01" + _varint(numbers["e"] - 1)
+
+    def keyed(key, data) -> tuple[int, bytes]:
+        encoded = key.encode("utf-8")
+        return zlib.crc32(encoded), _varint(len(encoded)) + encoded + data
+
+    by_partition = defaultdict(list)
+    for key in postings:
+        by_partition[export.shard_of(key, bits)].append(key)
+    partitions, phrases = [], []
+    for p in range(1 << bits):
+        numbers = {"e": p << export.FILE_BITS, "p": p << export.FILE_BITS}
+        entries = []
+        for key in sorted(by_partition[p]):
+            ids = [doc for doc, _ in postings[key]]
+            positions = [tagged for _, tagged in postings[key]]
+            heads = [not tagged[0] & 1 for tagged in positions]
+            gram = len(key) == GRAM
+            entries.append(keyed(key, entry(ids, heads, positions if gram else None, numbers)))
+            if gram and len(ids) >= threshold:
+                for phrase, phrase_ids, phrase_heads in _phrases(key, ids, positions, texts, head_lengths, threshold):
+                    phrases.append(keyed(phrase, entry(phrase_ids, phrase_heads, None, numbers)))
+        partitions.append(entries)
+    size = sum(len(data) for _, data in partitions[0]) << bits
+    shard_bits = max(bits, (export._power_of_two(size, export.SHARD_BYTES) - 1).bit_length())
+    shards = defaultdict(list)
+    for h, data in [e for entries in partitions for e in entries] + sorted(phrases):
+        shards[h >> (32 - shard_bits) if shard_bits else 0].append(data)
+    for shard in range(1 << shard_bits):
+        files[f"g/{shard:x}.bin"] = b"".join(shards[shard])
+    return files, sum(map(len, partitions)) + len(phrases)
+
+
+# ---- The records: a generated corpus and replies made to be awkward ----
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory) -> list[dict]:
+    content, output = generated_site(tmp_path_factory)
+    ix = search_index.open_index(search_index.directory(
+        {"PATH": str(content), "CACHE_PATH": str(output.parent / "cache")}))
+    with ix.searcher() as searcher:
+        found = [dict(fields["record"]) for fields in searcher.all_stored_fields()]
+    for record in found:
+        record["text"] = document.normalised_text(record)
+    found.sort(key=lambda r: r["key"])
+    odd = [
+        ("王䶮 𠮷𠮷𠮷𠮷𠮷 職業訓練局", "\t".join(["湘商函〔2017〕45号"] * 3) + analyzer.WHITESPACE + "𠮷a𠮷b"),
+        ("b2b", ""),  # the head is the whole text
+        ("", analyzer.WHITESPACE),  # nothing but whitespace
+        ("x", "ab\u3000abc\u00a0abcd abcde " + "感谢您对商务工作的关心和支持" * 40),
+        ("İstanbul ǅ", "Ⅻ ﬁ ß ΣΑΣ 职业 職業 职业" + "\U0001F600" * 9),
+    ]
+    for i, (head, body) in enumerate(odd):
+        record = dict(found[i])
+        record.update(key=f"odd/{i}/", url=f"odd/{i}/", head=head, meta=[], letter=body,
+                      head_length=len(analyzer.normalise(head)))
+        record["text"] = document.normalised_text(record)
+        found.append(record)
+    return found
+
+
+_REFERENCES: dict = {}
+_BUILDS: dict = {}
+
+
+def _written(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for part in ("g", "e", "p") for p in (folder / part).rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("partition_replies, solo_bytes, workers", [(1000, None, 1), (40, 48, 1), (40, 48, 2)])
+def test_the_entries_are_those_of_the_reference_byte_for_byte(records, tmp_path, monkeypatch,
+                                                              partition_replies, solo_bytes, workers):
+    """In one partition with the real sizes; in eight partitions with more bodies in files of their own."""
+    monkeypatch.setattr(export, "PARTITION_REPLIES", partition_replies)
+    if solo_bytes:
+        monkeypatch.setattr(export, "SOLO_BYTES", solo_bytes)
+    summary = export.export(records, str(tmp_path / "index"), 5, workers)
+    ordered = sorted(records, key=export.rank.date_key)
+    if (partition_replies, solo_bytes) not in _REFERENCES:
+        _REFERENCES[partition_replies, solo_bytes] = reference_entries(
+            [r["text"] for r in ordered], [r["head_length"] for r in ordered])
+    expected, count = _REFERENCES[partition_replies, solo_bytes]
+    got = _written(tmp_path / "index")
+    assert sorted(got) == sorted(expected)
+    assert [path for path in sorted(got) if got[path] != expected[path]] == []
+    assert summary.grams == count
+    # Every file written, in the same order: the build id does not depend on the number of workers.
+    assert _BUILDS.setdefault((partition_replies, solo_bytes), summary.build) == summary.build
+    # What the comparison covered: several partitions, solo bodies, position chunks, phrases.
+    assert any(path.startswith("e/") for path in got) == bool(solo_bytes) and any(path.startswith("p/") for path in got)
+    assert any(int(path[2:-4]) >> export.FILE_BITS for path in got if path[0] in "ep") == (partition_replies < 1000)
+    assert count > len({k for r in ordered for k in _reply_keys(r["text"], r["head_length"])})  # phrases
+
+
+# ---- The integer keys ----
+
+def test_integer_keys_sort_and_hash_as_their_strings():
+    texts = ["王䶮 湘商函〔2017〕45号 b2b", "𠮷野家 ǅ ab\u3000c", "\U0001F600\U0001F600x 职业"]
+    alphabet = keyarrays.Alphabet(texts)
+    strings = sorted({run[o:o + n] for text in texts for run in text.split()
+                      for o in range(len(run)) for n in range(1, GRAM + 1) if o + n <= len(run)})
+    ids = [list(alphabet.ids(s)) + [0] * (GRAM - len(s)) for s in strings]
+    keys = np.array([sum(int(c) << (16 * (GRAM - 1 - i)) for i, c in enumerate(row)) for row in ids], dtype=np.uint64)
+    assert [alphabet.text(int(k)) for k in np.sort(keys)] == strings
+    assert alphabet.crc(keys).tolist() == [export.key_hash(s) for s in strings]
+    assert keyarrays.key_length(keys).tolist() == [len(s) for s in strings]
+
+
+def test_bulk_varints_are_those_of_varint():
+    values = [0, 1, 127, 128, 16383, 16384, 2 ** 21, 2 ** 35 + 5]
+    data, offsets = keyarrays.varints(np.array(values))
+    assert [data[a:b] for a, b in zip(offsets, offsets[1:])] == [_varint(v) for v in values]
+    groups = [[0, 5, 6, 300], [2], [1, 100000]]
+    data, begins, ends = keyarrays.counted_gaps(np.array([v for g in groups for v in g]), np.array([0, 4, 5]))
+    assert [data[a:b] for a, b in zip(begins, ends)] == [export.gaps(g) for g in groups]
+
+
+def test_a_corpus_of_too_many_characters_is_refused():
+    with pytest.raises(ValueError, match="at most 65535 distinct characters"):
+        keyarrays.Alphabet(["".join(map(chr, range(0x4E00, 0x4E00 + 70000)))])
