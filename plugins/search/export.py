@@ -75,7 +75,7 @@ _RUNS = analyzer.RUNS
 # The keys of the replies are spilled to disk in 2**k partitions, k growing with the number of replies.
 PARTITION_REPLIES = 1000
 # Keys of a partition are encoded in blocks of about this many spilled records (about 100 bytes each).
-BLOCK_RECORDS = 1 << 19
+BLOCK_RECORDS = 1 << 18
 T2S_BLOCK = 6  # Traditional -> Simplified files hold 2**6 code points each (under 500 bytes each)
 MANIFEST = "manifest.json"
 # Letters are split into pieces so that a result's snippet downloads about a quarter of its letter; a
@@ -311,12 +311,15 @@ def _spill(worker: int) -> None:
 
 def _read(p: int) -> np.ndarray:
     """The records of partition p by key, then reply and position (workers' files in order)."""
-    parts = []
-    for worker in range(len(_JOB["ranges"])):
-        path = os.path.join(_JOB["folder"], f"{p}.{worker}")
-        parts.append(np.fromfile(path, dtype=keyarrays.RECORD))
+    paths = [os.path.join(_JOB["folder"], f"{p}.{worker}") for worker in range(len(_JOB["ranges"]))]
+    sizes = [os.path.getsize(path) // keyarrays.RECORD.itemsize for path in paths]
+    records = np.empty(sum(sizes), dtype=keyarrays.RECORD)  # read in place: no second copy to join
+    at = 0
+    for path, size in zip(paths, sizes):
+        with open(path, "rb") as handle:
+            handle.readinto(memoryview(records[at:at + size]).cast("B"))
+        at += size
         os.remove(path)
-    records = np.concatenate(parts)
     return records[np.argsort(records["key"], kind="stable")]
 
 
