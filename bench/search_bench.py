@@ -161,7 +161,7 @@ def main(argv=None) -> int:
         "files": files, "megabytes": round(size / 1e6, 1), "docs": manifest["docs"], "gram shards": manifest["shards"],
         "shard bytes median": shards[len(shards) // 2], "shard bytes p90": shards[len(shards) * 9 // 10],
         "shard bytes max": shards[-1],
-        **{f"{part}/ megabytes": round(_folder_size(index / part)[1] / 1e6, 1) for part in "geprlfas"},
+        **{f"{part}/ megabytes": round(_folder_size(index / part)[1] / 1e6, 1) for part in "geprlfa"},
     }
     report["whoosh index"] = {"files": whoosh_files, "megabytes": round(whoosh_size / 1e6, 1)}
 

@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from conftest import ROOT, axe_violations, build
-from search import analyzer, export
 from search_support import generated_site, letter_pieces, result_file, result_files
 from serve import serve
 
@@ -191,6 +190,7 @@ def test_a_query_downloads_only_what_it_needs(browser_page, generated_url):
             if "/search/index/" in r.url else None)
     page.goto(f"{generated_url}/search/")
     _search(page, "1418")
+    assert downloads.count("t2s.gz") == 1  # the query's conversion table, once for the page
     downloads.clear()
     _search(page, "王建球")  # a three-character name: one gram, found in the head of each result
     shown = len(_results(page))
@@ -202,10 +202,8 @@ def test_a_query_downloads_only_what_it_needs(browser_page, generated_url):
     downloads.clear()
     _search(page, "王建球")  # nothing twice
     assert downloads == []
-    _search(page, "香港職業訓練局")  # Traditional characters: the query's conversion table blocks, nothing else
-    table = analyzer.t2s_table()
-    blocks = {f"s/{ord(c) >> export.T2S_BLOCK:x}.json" for c in "香港職業訓練局" if c in table}
-    assert len(blocks) > 1 and sorted(d for d in downloads if d.startswith("s/")) == sorted(blocks)
+    _search(page, "香港職業訓練局")  # Traditional characters: converted by the table the first query loaded
+    assert not [d for d in downloads if d.startswith(("s/", "t2s"))]
     assert int(page.get_attribute("#search-results", "data-count")) > 5  # results shown, with snippets
     # The letters' Traditional text is converted with each result file's own map: highlighted as written.
     assert "香港職業訓練局" in page.locator(".jy-search__snippet mark").all_inner_texts()

@@ -20,8 +20,10 @@ and the display data of the results it shows; never the whole index.  Layout und
                         the pieces up to the one holding the term
     f/<facet>/<n>.bin   the replies of one filter value (a doc set)
     a/<shard>.json      deputies by name, full pinyin and initials: name, delegation, page, replies
-    s/mask.bin, s/<block>.json    which characters are Traditional, and their Simplified forms (for
-                        the query)
+    t2s.gz              the query's Traditional -> Simplified table (gzip): v(count) v(gap)… of the
+                        Traditional code points, then v(zigzag(Simplified - Traditional)) of each; only
+                        the characters whose Simplified form occurs in some reply (any other one, kept
+                        as typed, finds nothing either, since no normalised text holds a Traditional one)
 
 Replies are numbered 0…N-1 in date order (rank.date_key).  Binary files are sequences of unsigned
 LEB128 varints ("v") and bytes:
@@ -78,7 +80,6 @@ GRAM = analyzer.GRAM
 _RUNS = analyzer.RUNS
 # The keys of the replies are spilled to disk in 2**k partitions, k growing with the number of replies.
 PARTITION_REPLIES = 1000
-T2S_BLOCK = 6  # Traditional -> Simplified files hold 2**6 code points each (under 500 bytes each)
 MANIFEST = "manifest.json"
 # Letters are split into pieces so that a result's snippet downloads about a quarter of its letter; a
 # term of up to PIECE_OVERLAP characters lies wholly within one piece.
@@ -269,12 +270,12 @@ def export(records: list[dict], folder: str, page_size: int, workers: int = 1) -
     _write_docs(records, out)
     summary.facets = _write_facets(records, out)
     deputy_shards, key_lengths = _write_deputies(records, out)
-    t2s_blocks = _write_t2s(out)
+    _write_t2s(texts, out)
     summary.build = out.digest.hexdigest()[:12]
     out.json(MANIFEST, {
         "version": FORMAT_VERSION, "build": summary.build, "docs": len(records), "gram": analyzer.GRAM,
         "shards": summary.shards, "deputyShards": deputy_shards, "deputyKeyLengths": key_lengths,
-        "t2sBlock": T2S_BLOCK, "t2sBlocks": t2s_blocks, "letterPiece": LETTER_PIECE,
+        "letterPiece": LETTER_PIECE,
         "facets": summary.facets, "pageSize": page_size,
     })
     summary.files, summary.bytes = out.files, out.bytes
@@ -615,15 +616,11 @@ def _length_range(keys: list[str]) -> list[int]:
     return [min(map(len, keys)), max(map(len, keys))] if keys else [1, 0]
 
 
-def _write_t2s(out: _Writer) -> int:
-    table = analyzer.t2s_table()
-    codes = sorted(ord(k) for k in table)
-    mask = bytearray()
-    _gaps(codes, mask)
-    out.write("s/mask.bin", bytes(mask))
-    blocks: dict[int, dict] = defaultdict(dict)
-    for code in codes:
-        blocks[code >> T2S_BLOCK][chr(code)] = table[chr(code)]
-    for block, mapping in blocks.items():
-        out.json(f"s/{block:x}.json", mapping)
-    return len(blocks)
+def _write_t2s(texts: list[str], out: _Writer) -> None:
+    present = set().union(*map(set, texts))
+    pairs = sorted((ord(k), ord(v)) for k, v in analyzer.t2s_table().items() if v in present)
+    data = bytearray()
+    _gaps([k for k, _ in pairs], data)
+    for k, v in pairs:
+        varint(2 * (v - k) if v >= k else 2 * (k - v) - 1, data)
+    out.write("t2s.gz", gzip.compress(bytes(data), compresslevel=9, mtime=0))

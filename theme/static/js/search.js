@@ -97,25 +97,24 @@
   };
   Index.prototype.manifest = function () { return this.get('manifest.json', 'json'); };
 
-  // Traditional -> Simplified: a mask of the characters that change, then their 256-character block.
-  Index.prototype.t2s = function (text) {
-    var self = this;
-    return Promise.all([this.manifest(), this.get('s/mask.bin')]).then(function (loaded) {
-      var manifest = loaded[0];
-      if (!self.mask) self.mask = new Set(listOf(new Reader(loaded[1])));
-      var blocks = new Set();
-      for (var ch of text.normalize('NFKC')) {
-        var code = ch.codePointAt(0);
-        if (self.mask.has(code)) blocks.add(code >> manifest.t2sBlock);
-      }
-      return Promise.all(Array.from(blocks).map(function (b) { return self.get('s/' + b.toString(16) + '.json', 'json'); }));
-    }).then(function (tables) {
-      var map = Object.assign.apply(null, [{}].concat(tables));
-      return function (ch) { return map[ch]; };
-    });
+  // The query's Traditional -> Simplified table (export._write_t2s), loaded once.
+  Index.prototype.t2s = function () {
+    if (!this.table) {
+      this.table = this.get('t2s.gz').then(function (bytes) {
+        return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
+      }).then(function (buffer) {
+        var r = new Reader(new Uint8Array(buffer)), map = new Map();
+        listOf(r).forEach(function (code) {
+          var z = r.v();
+          map.set(String.fromCodePoint(code), String.fromCodePoint(z & 1 ? code - (z + 1) / 2 : code + z / 2));
+        });
+        return function (ch) { return map.get(ch); };
+      });
+    }
+    return this.table;
   };
   Index.prototype.normalise = function (text) {
-    return this.t2s(text).then(function (t2s) { return normalise(text, t2s); });
+    return this.t2s().then(function (t2s) { return normalise(text, t2s); });
   };
 
   // ---- Binary format (export.py) ----
