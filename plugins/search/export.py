@@ -222,7 +222,7 @@ def _power_of_two(total: int, target: int) -> int:
 
 
 #: Bumped when the format of the files changes.
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 
 
 def export_cached(records: list[dict], cache: str, folder: str, page_size: int, workers: int = 1) -> Summary:
