@@ -17,6 +17,7 @@ showing as many results as our page does.
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
 from dataclasses import dataclass, field
@@ -116,9 +117,9 @@ def page_size(site: Path) -> int:
 
 
 def our_urls(site: Path) -> dict[int, str]:
-    """Our index numbers the replies; each number's display data (d/<n>.json) holds its address."""
-    folder = site / "search" / "index" / "d"
-    return {int(p.stem): json.loads(p.read_text(encoding="utf-8"))["u"] for p in folder.glob("*.json")}
+    """Our index numbers the replies; each number's result file (r/<n>.gz) holds its address."""
+    folder = site / "search" / "index" / "r"
+    return {int(p.stem): json.loads(gzip.decompress(p.read_bytes()))["u"] for p in folder.glob("*.gz")}
 
 
 class _Traffic:

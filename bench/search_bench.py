@@ -107,8 +107,9 @@ def browser_measures(output: Path) -> list[dict]:
                 (r.url, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"])))
             page.goto(base + "/search/")
             page.wait_for_load_state("networkidle")
-            row["page_bytes"] = sum(size for url, size in log if "/search/index/" not in url and not url.endswith(".js"))
-            script = [size for url, size in log if url.endswith("search.js")]
+            row["page_bytes"] = sum(size for url, size in log
+                                    if "/search/index/" not in url and not url.split("?")[0].endswith(".js"))
+            script = [size for url, size in log if url.split("?")[0].endswith("search.js")]
             log[:] = []
             row["first_bytes"], row["first_requests"] = run_query(page, q, log)
             row["first_bytes"] += sum(script)
@@ -160,7 +161,7 @@ def main(argv=None) -> int:
         "files": files, "megabytes": round(size / 1e6, 1), "docs": manifest["docs"], "gram shards": manifest["shards"],
         "shard bytes median": shards[len(shards) // 2], "shard bytes p90": shards[len(shards) * 9 // 10],
         "shard bytes max": shards[-1],
-        **{f"{part}/ megabytes": round(_folder_size(index / part)[1] / 1e6, 1) for part in "gepdtfas"},
+        **{f"{part}/ megabytes": round(_folder_size(index / part)[1] / 1e6, 1) for part in "geprlfa"},
     }
     report["whoosh index"] = {"files": whoosh_files, "megabytes": round(whoosh_size / 1e6, 1)}
 

@@ -8,6 +8,7 @@ and a query matches when every normalised term is a Python substring of it.
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -159,6 +160,23 @@ def read_static_index(folder: Path) -> dict:
                         positions += [chunk.listed() for _ in range(end - starts[c])]
             entries[key] = (docs, heads, positions)
     return {"manifest": manifest, "entries": entries}
+
+
+def result_file(folder: Path, doc: int) -> dict:
+    """A reply's result file (r/<doc>.gz): display data, head, metadata, first letter piece, t2s map."""
+    return json.loads(gzip.decompress((folder / "r" / f"{doc}.gz").read_bytes()))
+
+
+def result_files(folder: Path) -> list[dict]:
+    """Every result file, by reply number."""
+    return [result_file(folder, doc) for doc in range(len(list((folder / "r").glob("*.gz"))))]
+
+
+def letter_pieces(folder: Path, doc: int) -> list[str]:
+    """The pieces of a reply's letter: the first from its result file, the others from l/<doc>/<k>.gz."""
+    result = result_file(folder, doc)
+    return [result["l"]][:result["c"]] + [gzip.decompress((folder / "l" / str(doc) / f"{k}.gz").read_bytes()).decode("utf-8")
+                                          for k in range(1, result["c"])]
 
 
 def whoosh_index(content: Path, output: Path):

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from conftest import FIXTURES, ROOT, build
 from search import analyzer, generator, query
-from search_support import Truth, read_static_index, whoosh_index
+from search_support import Truth, generated_site, letter_pieces, read_static_index, result_files, whoosh_index
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,8 @@ def test_a_summary_reply_is_indexed_by_its_summary_never_its_letter(basic):
     static = read_static_index(basic / "search" / "index")
     assert "甲乙丙" not in static["entries"] and "专用句" not in static["entries"]
     index = basic / "search" / "index"
-    texts = [gzip.decompress(p.read_bytes()).decode("utf-8") for p in [*index.glob("t/*.gz"), *index.glob("l/*/*.gz")]]
+    texts = [json.dumps(r, ensure_ascii=False) for r in result_files(index)]
+    texts += [gzip.decompress(p.read_bytes()).decode("utf-8") for p in index.glob("l/*/*.gz")]
     assert any("指导意见" in t for t in texts) and not any("全文专用句子" in t for t in texts)
 
 
@@ -61,8 +62,8 @@ def test_the_static_index_holds_exactly_the_grams_of_the_searchable_texts(tmp_pa
     out = build(folder, tmp_path_factory.mktemp(f"search-export-{content}") / "output")
     truth = Truth(folder)
     static = read_static_index(out / "search" / "index")
-    docs = sorted((out / "search" / "index" / "d").glob("*.json"), key=lambda p: int(p.stem))
-    url_of = [json.loads(p.read_text(encoding="utf-8"))["u"] for p in docs]
+    results = result_files(out / "search" / "index")
+    url_of = [r["u"] for r in results]
     assert sorted(url_of) == sorted(truth.texts)
     expected: dict[str, set] = {}
     for url, text in truth.texts.items():
@@ -77,11 +78,10 @@ def test_the_static_index_holds_exactly_the_grams_of_the_searchable_texts(tmp_pa
     for key in phrases:
         expected[key] = {url for url, text in truth.texts.items() if key in text}
         assert len(expected[key]) >= 50, key
-    # The texts the browser checks phrases against (d/ and t/) are the texts the positions point into.
+    # The texts the browser checks phrases against (r/ and l/) are the texts the positions point into.
     shown = {}
-    for i, url in enumerate(url_of):
-        text = json.loads(gzip.decompress((out / "search" / "index" / "t" / f"{i}.gz").read_bytes()))
-        letter = _letter(out / "search" / "index", i, text["n"])
+    for i, (url, text) in enumerate(zip(url_of, results)):
+        letter = _letter(out / "search" / "index", i)
         head = analyzer.normalise(text["h"])
         shown[url] = (head + "\n" + analyzer.normalise("\n".join([v for _, v in text["m"]] + [letter])), len(head))
         assert head == truth.heads[url]
@@ -96,13 +96,35 @@ def test_the_static_index_holds_exactly_the_grams_of_the_searchable_texts(tmp_pa
                 assert all((t & 1) == ((t >> 1) > head_length) for t in tagged), key
 
 
-def _letter(index, doc: int, count: int) -> str:
+def _letter(index, doc: int) -> str:
     """A reply's letter from its overlapping pieces, checking that each piece overlaps the next."""
-    pieces = [gzip.decompress((index / "l" / str(doc) / f"{k}.gz").read_bytes()).decode("utf-8") for k in range(count)]
+    pieces = letter_pieces(index, doc)
     size = json.loads((index / "manifest.json").read_text(encoding="utf-8"))["letterPiece"]
     for piece, following in zip(pieces, pieces[1:]):
         assert len(piece) > size and following.startswith(piece[size:])
     return "".join(piece[:size] for piece in pieces[:-1]) + (pieces[-1] if pieces else "")
+
+
+def test_a_result_file_converts_its_own_traditional_characters(tmp_path_factory):
+    """The browser normalises a reply's texts with its result file's map instead of the s/ tables: each
+    text, and each character (as highlighting does), comes out as the analyzer normalises it."""
+    import unicodedata
+
+    def as_the_browser(text: str, mapping: dict) -> str:
+        text = unicodedata.normalize("NFKC", text)
+        return "".join(mapping.get(c, c) for c in text if c not in analyzer.IGNORED).lower()
+
+    _, output = generated_site(tmp_path_factory)
+    folder = output / "search" / "index"
+    results = result_files(folder)
+    assert sum(bool(r["s"]) for r in results) > 5
+    table = analyzer.t2s_table()
+    for doc, r in enumerate(results):
+        texts = [r["t"], r["n"], r["x"], r["p"], r["h"], *(v for pair in r["m"] for v in pair), *letter_pieces(folder, doc)]
+        for text in texts:
+            assert as_the_browser(text, r["s"]) == analyzer.normalise(text), text
+            assert all(as_the_browser(c, r["s"]) == analyzer.normalise(c) for c in text), text
+        assert set(r["s"]) <= set(table) and all(k in "".join(texts) for k in r["s"])  # nothing else
 
 
 def test_unchanged_replies_are_not_indexed_again(fixture_copy, tmp_path, caplog):
@@ -191,6 +213,6 @@ def test_spilling_keys_to_disk_in_partitions_writes_the_same_index(tmp_path, mon
     expected, got = read_static_index(whole), read_static_index(parts)
     assert len(got["entries"]) > 1000 and got["entries"] == expected["entries"]
     assert any(len(key) > analyzer.GRAM for key in got["entries"])  # frequent phrases included
-    for folder in ("d", "t", "f", "a"):
+    for folder in ("r", "l", "f", "a"):
         files = sorted(p.relative_to(whole) for p in (whole / folder).rglob("*") if p.is_file())
         assert files and all((whole / f).read_bytes() == (parts / f).read_bytes() for f in files)

@@ -3,13 +3,15 @@ sub-path, more results, what a query downloads, accessibility."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from conftest import ROOT, axe_violations, build
-from search_support import generated_site
+from search_support import generated_site, letter_pieces, result_file, result_files
 from serve import serve
 
 DONE = "() => window.jySearchLast && document.getElementById('search-results').getAttribute('aria-busy') === 'false'"
@@ -188,19 +190,23 @@ def test_a_query_downloads_only_what_it_needs(browser_page, generated_url):
             if "/search/index/" in r.url else None)
     page.goto(f"{generated_url}/search/")
     _search(page, "1418")
+    assert downloads.count("t2s.gz") == 1  # the query's conversion table, once for the page
     downloads.clear()
     _search(page, "王建球")  # a three-character name: one gram, found in the head of each result
     shown = len(_results(page))
     grams = [d for d in downloads if d.startswith(("g/", "e/", "p/"))]
     assert len(grams) == 1 and grams[0].startswith("g/")
-    assert [d for d in downloads if d.startswith("d/")].__len__() == shown
-    assert not [d for d in downloads if d.startswith(("t/", "f/", "s/"))]
+    assert len([d for d in downloads if d.startswith("r/")]) == shown  # one result file each
+    assert not [d for d in downloads if d.startswith(("l/", "f/", "s/"))]
     assert len([d for d in downloads if d.startswith("a/")]) == 1
     downloads.clear()
     _search(page, "王建球")  # nothing twice
     assert downloads == []
-    _search(page, "香港職業訓練局")  # Traditional characters: their conversion table blocks, nothing else of it
-    assert [d for d in downloads if d.startswith("s/")] and "s/mask.bin" not in downloads
+    _search(page, "香港職業訓練局")  # Traditional characters: converted by the table the first query loaded
+    assert not [d for d in downloads if d.startswith(("s/", "t2s"))]
+    assert int(page.get_attribute("#search-results", "data-count")) > 5  # results shown, with snippets
+    # The letters' Traditional text is converted with each result file's own map: highlighted as written.
+    assert "香港職業訓練局" in page.locator(".jy-search__snippet mark").all_inner_texts()
     assert not [d for d in downloads if d.startswith("a/")]  # seven Chinese characters cannot be a name
     downloads.clear()
     _search(page, "感谢您对商务工作")  # in every letter: one entry of its own, no positions
@@ -238,32 +244,37 @@ def test_search_page_with_results_fits_narrow_and_wide_screens(browser, sample_u
     assert overflow <= 0
 
 
-def test_a_term_deep_in_a_letter_gets_its_snippet_from_that_piece_only(browser_page, sample, sample_url):
-    """A snippet downloads the metadata and the letter pieces up to the one holding the term."""
-    import gzip
-    import json
+def _unique_phrase(index, piece: int) -> tuple[int, str]:
+    """(reply, eight characters) from piece `piece` of the reply's letter (past the overlap with the
+    previous piece), found in no other text of any reply."""
+    every = [json.dumps(r, ensure_ascii=False) for r in result_files(index)]
+    every += [gzip.decompress(p.read_bytes()).decode("utf-8") for p in index.glob("l/*/*.gz")]
+    for doc in range(len(every)):
+        pieces = letter_pieces(index, doc)
+        text = pieces[piece] if len(pieces) > piece else ""
+        for i in range(60, len(text) - 8):
+            phrase = text[i:i + 8]
+            if re.fullmatch(r"[\u4e00-\u9fff]{8}", phrase) and sum(phrase in t for t in every) == 1:
+                return doc, phrase
+    raise AssertionError(f"no unique phrase in piece {piece} of any letter")
 
+
+@pytest.mark.parametrize("piece", [0, 1])
+def test_a_term_in_a_letter_gets_its_snippet_from_the_pieces_up_to_its_own(browser_page, sample, sample_url, piece):
+    """A snippet downloads the result file (which holds the first piece) and the later letter pieces up
+    to the one holding the term: a term in the first piece costs one file for its result."""
     index = sample / "search" / "index"
-    # Eight characters from the second piece of one reply's letter (past the overlap with the first),
-    # found in no other reply.
-    every = [gzip.decompress(p.read_bytes()).decode("utf-8") for p in index.glob("[tl]/**/*.gz")]
-    doc, phrase = next((p.parent.name, text[i:i + 8]) for p in sorted(index.glob("l/*/1.gz"))
-                       for text in [gzip.decompress(p.read_bytes()).decode("utf-8")]
-                       for i in range(60, len(text) - 8)
-                       if re.fullmatch(r"[\u4e00-\u9fff]{8}", text[i:i + 8])
-                       and sum(text[i:i + 8] in t for t in every) == 1)
-    head = json.loads(gzip.decompress((index / "t" / f"{doc}.gz").read_bytes()))["h"]
-    assert phrase not in head
+    doc, phrase = _unique_phrase(index, piece)
+    result = result_file(index, doc)
+    assert phrase not in result["h"] and not any(phrase in value for _, value in result["m"])
     requested = []
     page = browser_page
     page.goto(f"{sample_url}/search/")
     page.on("request", lambda request: requested.append(urlparse(request.url).path))
     _search(page, phrase)
-    url = json.loads((index / "d" / f"{doc}.json").read_text(encoding="utf-8"))["u"]
     results = _results(page)
-    assert f"/{url}" in [r["href"] for r in results], (phrase, url, page.inner_text(".js-search-status"), results[:2])
-    result = next(r for r in results if r["href"] == f"/{url}")
-    assert phrase in "".join(result["marks"])
-    assert page.locator(f"#search-results a[href='/{url}']").locator("xpath=../..").locator(".jy-search__snippet").count() == 1
-    pieces = [p for p in requested if p.startswith(f"/search/index/l/{doc}/")]
-    assert pieces == [f"/search/index/l/{doc}/0.gz", f"/search/index/l/{doc}/1.gz"]
+    assert [r["href"] for r in results] == [f"/{result['u']}"]
+    assert phrase in "".join(results[0]["marks"])
+    assert page.locator(".jy-search__snippet").count() == 1
+    files = [p for p in requested if p.startswith(("/search/index/r/", "/search/index/l/"))]
+    assert files == [f"/search/index/r/{doc}.gz"] + [f"/search/index/l/{doc}/{k}.gz" for k in range(1, piece + 1)]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT
-from search import query
-from search_support import Truth, corpus, generated_site, whoosh_index
+from search import analyzer, query
+from search_support import Truth, corpus, generated_site, read_static_index, result_files, whoosh_index
 from serve import serve
 
 QUERIES = [
@@ -49,7 +49,7 @@ FILTERED = [
 BROWSER_SEARCH = """async ([q, filters, sort]) => {
     const index = window.jySearch.page.index;
     const found = await index.search(q, filters, sort);
-    const docs = await Promise.all(found.ids.map((id) => index.doc(id)));
+    const docs = await Promise.all(found.ids.map((id) => index.result(id)));
     return {urls: docs.map((d) => d.u), deputies: found.deputies.map((d) => d[2])};
 }"""
 
@@ -66,7 +66,7 @@ def site(request, tmp_path_factory):
         content, output = generated_site(tmp_path_factory)
     ix = whoosh_index(content, output)
     with serve(output) as base:
-        yield {"name": request.param, "truth": Truth(content), "ix": ix, "base": base}
+        yield {"name": request.param, "truth": Truth(content), "ix": ix, "base": base, "output": output}
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +151,51 @@ def test_a_deputy_name_ranks_their_own_suggestions_first(site):
         assert len({d[2] for d in answer.deputies}) == len(answer.deputies) >= 2
     pinyin = query.search(site["ix"], "shanzhigang")
     assert pinyin.hits and [d[0] for d in pinyin.deputies] == ["单志刚"]
+
+
+def _phrases(site) -> list[str]:
+    """Phrases longer than a gram, not indexed whole: a few replies holding every gram of the phrase but
+    not the phrase (to be rejected), a few holding it (anywhere in the letter), and many holding every
+    gram but not all of them the phrase (checked by positions)."""
+    import random
+
+    folder = site["output"] / "search" / "index"
+    static = read_static_index(folder)["entries"]
+    url_of = [r["u"] for r in result_files(folder)]
+    rng, chosen, seen = random.Random(3), {"rejected": [], "found": [], "many": []}, set()
+    texts = sorted(site["truth"].texts.values())
+    for _ in range(4000):
+        runs = [run for run in rng.choice(texts).split() if len(run) >= 8]
+        if not runs:
+            continue
+        a, b = rng.choice(runs), rng.choice(runs)
+        i, j = rng.randrange(len(a) - 3), rng.randrange(len(b) - 3)
+        # Half are taken from a reply, half joined from two places (found nowhere, mostly).
+        phrase = a[i:i + 5 + rng.randrange(6)] if rng.random() < 0.5 else a[i:i + 4 + rng.randrange(3)] + b[j:j + 4]
+        if phrase in seen or len(phrase) <= analyzer.GRAM or phrase in static or analyzer.terms(phrase) != [phrase]:
+            continue
+        seen.add(phrase)
+        candidates = None
+        for _, gram in analyzer.cover(phrase):
+            docs = {url_of[d] for d in static[gram][0]} if gram in static else set()
+            candidates = docs if candidates is None else candidates & docs
+        matches = site["truth"].matches(phrase)
+        kind = ("many" if len(matches) < len(candidates) else None) if len(candidates) > 5 else \
+            "rejected" if len(matches) < len(candidates) else "found" if matches else None
+        if kind and len(chosen[kind]) < 12:
+            chosen[kind].append(phrase)
+    assert len(chosen["rejected"]) == len(chosen["found"]) == 12
+    assert len(chosen["many"]) >= (12 if site["name"] == "generated" else 4)
+    return chosen["rejected"] + chosen["found"] + chosen["many"]
+
+
+def test_a_phrase_is_checked_in_the_replies_that_have_its_grams(site, page):
+    """Replies holding every gram of a phrase but not the phrase are rejected, whether the browser checks
+    their text (up to a page of them) or the grams' positions; and the phrase is found where it is."""
+    different = []
+    for q in _phrases(site):
+        truth = site["truth"].matches(q)
+        found = page.evaluate(BROWSER_SEARCH, [q, {}, "relevance"])["urls"]
+        if sorted(found) != sorted(truth) or found != [hit["url"] for hit in query.search(site["ix"], q).hits]:
+            different.append(q)
+    assert different == []

@@ -9,14 +9,21 @@ and the display data of the results it shows; never the whole index.  Layout und
     g/<shard>.bin       entries, in the shard given by the top bits of the key's CRC-32 (`shard_of`)
     e/<n>.bin           the body of an entry too large to share a shard
     p/<n>.bin           position chunks of frequent grams of GRAM characters
-    d/<doc>.json        what a result shows: subject, address, number, document number, date, deputies
-    t/<doc>.gz          the head text, body metadata and number of letter pieces of a reply (gzip JSON)
-    l/<doc>/<k>.gz      piece k of the letter: characters [k * LETTER_PIECE, (k + 1) * LETTER_PIECE +
-                        PIECE_OVERLAP), gzip UTF-8; a snippet needs only the piece holding the term, and
-                        checking a phrase against one or two candidates reads their whole text
+    r/<doc>.gz          a reply's result file (gzip JSON): what a result shows (subject, address,
+                        number, document number, date, deputies), the head text, the body metadata, the
+                        number of letter pieces and the first piece, and the Simplified form of every
+                        Traditional character in all of it and in the rest of the letter; so a result
+                        whose term is in its head, metadata or first piece costs one file, and no reply
+                        text needs the conversion tables of s/
+    l/<doc>/<k>.gz      piece k >= 1 of the letter: characters [k * LETTER_PIECE, (k + 1) * LETTER_PIECE +
+                        PIECE_OVERLAP), gzip UTF-8 (piece 0 is in the result file); a snippet needs only
+                        the pieces up to the one holding the term
     f/<facet>/<n>.bin   the replies of one filter value (a doc set)
     a/<shard>.json      deputies by name, full pinyin and initials: name, delegation, page, replies
-    s/mask.bin, s/<block>.json    which characters are Traditional, and their Simplified forms
+    t2s.gz              the query's Traditional -> Simplified table (gzip): v(count) v(gap)… of the
+                        Traditional code points, then v(zigzag(Simplified - Traditional)) of each; only
+                        the characters whose Simplified form occurs in some reply (any other one, kept
+                        as typed, finds nothing either, since no normalised text holds a Traditional one)
 
 Replies are numbered 0…N-1 in date order (rank.date_key).  Binary files are sequences of unsigned
 LEB128 varints ("v") and bytes:
@@ -51,6 +58,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import unicodedata
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -76,7 +84,6 @@ _RUNS = analyzer.RUNS
 PARTITION_REPLIES = 1000
 # Keys of a partition are encoded in blocks of about this many spilled records (about 100 bytes each).
 BLOCK_RECORDS = 1 << 18
-T2S_BLOCK = 6  # Traditional -> Simplified files hold 2**6 code points each (under 500 bytes each)
 MANIFEST = "manifest.json"
 # Letters are split into pieces so that a result's snippet downloads about a quarter of its letter; a
 # term of up to PIECE_OVERLAP characters lies wholly within one piece.
@@ -219,7 +226,7 @@ def _power_of_two(total: int, target: int) -> int:
 
 
 #: Bumped when the format of the files changes.
-FORMAT_VERSION = 6
+FORMAT_VERSION = 8
 
 
 def export_cached(records: list[dict], cache: str, folder: str, page_size: int, workers: int = 1) -> Summary:
@@ -267,12 +274,12 @@ def export(records: list[dict], folder: str, page_size: int, workers: int = 1) -
     _write_docs(records, out)
     summary.facets = _write_facets(records, out)
     deputy_shards, key_lengths = _write_deputies(records, out)
-    t2s_blocks = _write_t2s(out)
+    _write_t2s(texts, out)
     summary.build = out.digest.hexdigest()[:12]
     out.json(MANIFEST, {
         "version": FORMAT_VERSION, "build": summary.build, "docs": len(records), "gram": analyzer.GRAM,
         "shards": summary.shards, "deputyShards": deputy_shards, "deputyKeyLengths": key_lengths,
-        "t2sBlock": T2S_BLOCK, "t2sBlocks": t2s_blocks, "letterPiece": LETTER_PIECE,
+        "letterPiece": LETTER_PIECE,
         "facets": summary.facets, "pageSize": page_size,
     })
     summary.files, summary.bytes = out.files, out.bytes
@@ -655,15 +662,28 @@ def _gzip(text: str) -> bytes:
     return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
 
 
+def traditional(texts: list[str]) -> dict[str, str]:
+    """{Traditional character: Simplified} of the characters of `texts` that normalisation changes, as
+    the browser sees them: after NFKC of each text and of each character (highlighting normalises
+    character by character)."""
+    table = analyzer.t2s_table()
+    seen = {c for text in texts for c in unicodedata.normalize("NFKC", text)}
+    seen.update(c for char in set("".join(texts)) for c in unicodedata.normalize("NFKC", char))
+    return {c: table[c] for c in sorted(seen) if c in table}
+
+
 def _write_docs(records, out: _Writer) -> None:
+    """One result file per reply (r/), and the letter's pieces after the first (l/)."""
     for i, record in enumerate(records):
-        out.json(f"d/{i}.json", {"t": record["title"], "u": record["url"], "n": record["number"],
-                                 "x": record["doc_no"], "d": record["date"], "p": record["people"]})
         pieces = letter_pieces(record["letter"])
-        text = json.dumps({"h": record["head"], "m": record["meta"], "n": len(pieces)},
+        values = [record["title"], record["number"], record["doc_no"], record["people"], record["head"],
+                  *(v for pair in record["meta"] for v in pair), record["letter"]]
+        text = json.dumps({"t": record["title"], "u": record["url"], "n": record["number"], "x": record["doc_no"],
+                           "d": record["date"], "p": record["people"], "h": record["head"], "m": record["meta"],
+                           "c": len(pieces), "l": pieces[0] if pieces else "", "s": traditional(values)},
                           ensure_ascii=False, separators=(",", ":"))
-        out.write(f"t/{i}.gz", _gzip(text))
-        for k, piece in enumerate(pieces):
+        out.write(f"r/{i}.gz", _gzip(text))
+        for k, piece in enumerate(pieces[1:], 1):
             out.write(f"l/{i}/{k}.gz", _gzip(piece))
 
 
@@ -713,15 +733,11 @@ def _length_range(keys: list[str]) -> list[int]:
     return [min(map(len, keys)), max(map(len, keys))] if keys else [1, 0]
 
 
-def _write_t2s(out: _Writer) -> int:
-    table = analyzer.t2s_table()
-    codes = sorted(ord(k) for k in table)
-    mask = bytearray()
-    _gaps(codes, mask)
-    out.write("s/mask.bin", bytes(mask))
-    blocks: dict[int, dict] = defaultdict(dict)
-    for code in codes:
-        blocks[code >> T2S_BLOCK][chr(code)] = table[chr(code)]
-    for block, mapping in blocks.items():
-        out.json(f"s/{block:x}.json", mapping)
-    return len(blocks)
+def _write_t2s(texts: list[str], out: _Writer) -> None:
+    present = set().union(*map(set, texts))
+    pairs = sorted((ord(k), ord(v)) for k, v in analyzer.t2s_table().items() if v in present)
+    data = bytearray()
+    _gaps([k for k, _ in pairs], data)
+    for k, v in pairs:
+        varint(2 * (v - k) if v >= k else 2 * (k - v) - 1, data)
+    out.write("t2s.gz", gzip.compress(bytes(data), compresslevel=9, mtime=0))

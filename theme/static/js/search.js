@@ -97,25 +97,24 @@
   };
   Index.prototype.manifest = function () { return this.get('manifest.json', 'json'); };
 
-  // Traditional -> Simplified: a mask of the characters that change, then their 256-character block.
-  Index.prototype.t2s = function (text) {
-    var self = this;
-    return Promise.all([this.manifest(), this.get('s/mask.bin')]).then(function (loaded) {
-      var manifest = loaded[0];
-      if (!self.mask) self.mask = new Set(listOf(new Reader(loaded[1])));
-      var blocks = new Set();
-      for (var ch of text.normalize('NFKC')) {
-        var code = ch.codePointAt(0);
-        if (self.mask.has(code)) blocks.add(code >> manifest.t2sBlock);
-      }
-      return Promise.all(Array.from(blocks).map(function (b) { return self.get('s/' + b.toString(16) + '.json', 'json'); }));
-    }).then(function (tables) {
-      var map = Object.assign.apply(null, [{}].concat(tables));
-      return function (ch) { return map[ch]; };
-    });
+  // The query's Traditional -> Simplified table (export._write_t2s), loaded once.
+  Index.prototype.t2s = function () {
+    if (!this.table) {
+      this.table = this.get('t2s.gz').then(function (bytes) {
+        return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
+      }).then(function (buffer) {
+        var r = new Reader(new Uint8Array(buffer)), map = new Map();
+        listOf(r).forEach(function (code) {
+          var z = r.v();
+          map.set(String.fromCodePoint(code), String.fromCodePoint(z & 1 ? code - (z + 1) / 2 : code + z / 2));
+        });
+        return function (ch) { return map.get(ch); };
+      });
+    }
+    return this.table;
   };
   Index.prototype.normalise = function (text) {
-    return this.t2s(text).then(function (t2s) { return normalise(text, t2s); });
+    return this.t2s().then(function (t2s) { return normalise(text, t2s); });
   };
 
   // ---- Binary format (export.py) ----
@@ -186,23 +185,32 @@
       else { r.v(); var chunks = r.v(); for (var c = 1; c < chunks; c++) r.v(); }
     }
   };
-  Index.prototype.entry = function (key) {
+  // Where a key's entry is: {flag, at, solo, shard} (flag 1: in a file of its own), or null: not indexed.
+  Index.prototype.find = function (key) {
     var self = this;
     return this.manifest().then(function (manifest) {
       self.total = manifest.docs;
       var n = shardOf(key, manifest.shards);
       return self.shard(n).then(function (shard) {
         var found = shard.get(key);
-        if (!found) return null;
-        if (!found.entry) {
-          var reader = found.flag === 1
-            ? self.get('e/' + found.solo + '.bin').then(function (b) { return new Reader(b); })
-            : self.get('g/' + n.toString(16) + '.bin').then(function (b) { return new Reader(b, found.at); });
-          found.entry = reader.then(function (r) { return self.body(key, r); });
-        }
-        return found.entry;
+        if (found) found.shard = n;
+        return found || null;
       });
     });
+  };
+  Index.prototype.load = function (key, found) {
+    var self = this;
+    if (!found.entry) {
+      var reader = found.flag === 1
+        ? this.get('e/' + found.solo + '.bin').then(function (b) { return new Reader(b); })
+        : this.get('g/' + found.shard.toString(16) + '.bin').then(function (b) { return new Reader(b, found.at); });
+      found.entry = reader.then(function (r) { return self.body(key, r); });
+    }
+    return found.entry;
+  };
+  Index.prototype.entry = function (key) {
+    var self = this;
+    return this.find(key).then(function (found) { return found && self.load(key, found); });
   };
   Index.prototype.body = function (key, r) {
     var docs = docset(r, this.total), entry = {docs: docs, heads: headset(r, docs.length), where: new Map()};
@@ -244,28 +252,36 @@
   }
 
   // ---- Query evaluation ----
-  // Up to this many candidates, a phrase is checked against the replies' own text rather than against
-  // position chunks (a reply's text costs about as much as a chunk).
-  var TEXT_CHECK = 2;
+  // Up to a page of candidates (manifest.pageSize), a phrase is checked against the replies' own text
+  // rather than against positions: each candidate that matches is shown, so its result file is needed
+  // anyway, and one that does not costs about as much as a position chunk.
+  // Characters near the end of a letter read in part: their normalisation may depend on what follows.
+  var CUT = 8;
 
-  Index.prototype.doc = function (id) { return this.get('d/' + id + '.json', 'json'); };
   function gunzip(bytes) {  // the text of a gzip file (or of a plain one)
     if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return Promise.resolve(new TextDecoder().decode(bytes));
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Response(stream).text();
   }
-  // {h: head text, m: [[label, value]] metadata, n: number of letter pieces}
-  Index.prototype.text = function (id) {
-    return this.get('t/' + id + '.gz').then(gunzip).then(JSON.parse);
+  // A reply's result file (export._write_docs): {t, u, n, x, d, p: what the result shows; h: head text;
+  // m: [[label, value]] metadata; c: number of letter pieces; l: the first piece; s: the Simplified
+  // forms of the Traditional characters in all of these and in the rest of the letter}.  The reply's
+  // own texts are normalised with `s`, so they need no conversion table.
+  Index.prototype.result = function (id) {
+    if (!this.results) this.results = new Map();
+    if (!this.results.has(id)) {
+      this.results.set(id, this.get('r/' + id + '.gz').then(gunzip).then(function (text) {
+        var r = JSON.parse(text), map = r.s;
+        r.t2s = function (ch) { return Object.prototype.hasOwnProperty.call(map, ch) ? map[ch] : undefined; };
+        return r;
+      }));
+    }
+    return this.results.get(id);
   };
-  Index.prototype.piece = function (id, k) { return this.get('l/' + id + '/' + k + '.gz').then(gunzip); };
-  // The whole letter: each piece overlaps the next by a few characters (export.letter_pieces).
-  Index.prototype.letter = function (id, n) {
-    var size = this.letterPiece, pieces = [];
-    for (var k = 0; k < n; k++) pieces.push(this.piece(id, k));
-    return Promise.all(pieces).then(function (texts) {
-      return texts.map(function (t, k) { return k + 1 < n ? Array.from(t).slice(0, size).join('') : t; }).join('');
-    });
+  // Piece k of a letter: the first is in the result file; each overlaps the next (export.letter_pieces).
+  Index.prototype.piece = function (id, k) {
+    if (k === 0) return this.result(id).then(function (r) { return r.l; });
+    return this.get('l/' + id + '/' + k + '.gz').then(gunzip);
   };
 
   // {ids: [...], head: Map id -> Set of terms found in the head, deputies: [...]}, ranked.
@@ -275,6 +291,7 @@
       self.total = manifest.docs;
       self.shards = manifest.shards;
       self.letterPiece = manifest.letterPiece;
+      self.textCheck = manifest.pageSize;
       return self.normalise(query).then(function (normalised) {
         var list = terms(normalised);
         if (!list.length) return {ids: [], terms: [], head: new Map(), deputies: []};
@@ -291,11 +308,16 @@
   Index.prototype.lookup = function (term) {
     var how = plan(term), self = this;
     if (how[0] !== 'phrase') return this.entry(term).then(function (entry) { return {term: term, entry: entry}; });
-    // A frequent phrase has an entry of its own (export._Phrases); otherwise its grams and positions decide.
+    // A frequent phrase has an entry of its own (export._Phrases); otherwise its grams decide: the
+    // entries held in their shard now, those in files of their own (frequent grams, large) only when the
+    // others leave more candidates than a text check takes (verify).
     return this.entry(term).then(function (whole) {
       if (whole) return {term: term, entry: whole};
-      return Promise.all(how[1].map(function (part) { return self.entry(part[1]); })).then(function (entries) {
-        return {term: term, cover: how[1], entries: entries};
+      return Promise.all(how[1].map(function (part) { return self.find(part[1]); })).then(function (found) {
+        if (found.some(function (f) { return !f; })) return {term: term, cover: how[1], entries: null};
+        return Promise.all(found.map(function (f, i) {
+          return f.flag === 0 ? self.load(how[1][i][1], f) : null;
+        })).then(function (entries) { return {term: term, cover: how[1], found: found, entries: entries}; });
       });
     });
   };
@@ -321,9 +343,9 @@
     var self = this, candidates = null;
     function keep(ids) { candidates = candidates === null ? ids.slice() : intersect(candidates, ids); }
     lookups.forEach(function (l) {
-      if (l.entries) {
-        if (l.entries.some(function (e) { return !e; })) keep([]);
-        else l.entries.forEach(function (e) { keep(e.docs); });
+      if (l.cover) {
+        if (!l.entries) keep([]);
+        else l.entries.forEach(function (e) { if (e) keep(e.docs); });
       } else keep(l.entry ? l.entry.docs : []);
     });
     facets.forEach(keep);
@@ -332,16 +354,19 @@
       if (!head.has(id)) head.set(id, new Set());
       head.get(id).add(term);
     }
-    var phrases = lookups.filter(function (l) { return l.entries && candidates.length; });
+    var phrases = lookups.filter(function (l) { return l.cover; });
     var checked = phrases.reduce(function (promise, l) {
-      return promise.then(function () { return self.verify(l, candidates); }).then(function (found) {
-        candidates = candidates.filter(function (id) { return found.has(id); });
-        found.forEach(function (isHead, id) { if (isHead) inHead(id, l.term); });
+      return promise.then(function () {
+        if (candidates !== null && !candidates.length) return;
+        return self.verify(l, candidates).then(function (found) {
+          candidates = Array.from(found.keys()).sort(function (a, b) { return a - b; });
+          found.forEach(function (isHead, id) { if (isHead) inHead(id, l.term); });
+        });
       });
     }, Promise.resolve());
     return checked.then(function () {
       lookups.forEach(function (l) {
-        if (l.entries) return;
+        if (l.cover) return;
         candidates.forEach(function (id) {
           if (l.entry.heads[l.entry.where.get(id)]) inHead(id, l.term);
         });
@@ -365,8 +390,20 @@
   };
 
   // Does each candidate contain the phrase, and in its head?  Map id -> in head, for the ones that do.
+  // `candidates` is null when nothing has narrowed them yet (every gram of the phrase is frequent).
   Index.prototype.verify = function (lookup, candidates) {
-    if (candidates.length <= TEXT_CHECK) return this.verifyByText(lookup.term, candidates);
+    var self = this;
+    if (candidates !== null && candidates.length <= this.textCheck) return this.verifyByText(lookup, candidates);
+    return Promise.all(lookup.found.map(function (f, i) {
+      return lookup.entries[i] || self.load(lookup.cover[i][1], f);
+    })).then(function (entries) {
+      lookup.entries = entries;
+      entries.forEach(function (e) { candidates = candidates === null ? e.docs : intersect(candidates, e.docs); });
+      if (candidates.length <= self.textCheck) return self.verifyByText(lookup, candidates);
+      return self.verifyByPositions(lookup, candidates);
+    });
+  };
+  Index.prototype.verifyByPositions = function (lookup, candidates) {
     var self = this, entries = lookup.entries;
     return Promise.all(entries.map(function (e) {
       return self.positions(e, candidates.map(function (id) { return e.where.get(id); }));
@@ -383,21 +420,57 @@
       return found;
     });
   };
-  Index.prototype.verifyByText = function (term, candidates) {
-    var self = this, found = new Map();
+  // Each candidate's own text, read only as far as the phrase can be: where the positions that came with
+  // the shard (small entries hold theirs inline) allow it to start.
+  Index.prototype.verifyByText = function (lookup, candidates) {
+    var self = this, found = new Map(), length = Array.from(lookup.term).length;
     return Promise.all(candidates.map(function (id) {
-      return self.text(id).then(function (t) {
-        return self.letter(id, t.n).then(function (letter) {
-          var body = t.m.map(function (p) { return p[1]; }).concat([letter]).join('\n');
-          return Promise.all([self.normalise(t.h), self.normalise(body)]);
-        });
-      }).then(function (texts) {
-        if (texts[0].indexOf(term) >= 0) found.set(id, true);
-        else if (texts[1].indexOf(term) >= 0) found.set(id, false);
+      var starts = null, all = true;  // tagged positions where the phrase can start; null: anywhere
+      lookup.entries.forEach(function (e, i) {
+        if (!e || !e.positions) { all = false; return; }
+        var offset = 2 * lookup.cover[i][0], here = new Set();
+        e.positions[e.where.get(id)].forEach(function (t) { if (t >= offset) here.add(t - offset); });
+        starts = starts === null ? Array.from(here) : starts.filter(function (t) { return here.has(t); });
       });
+      if (all || (starts !== null && !starts.length)) {  // the positions decide
+        if (starts.length) found.set(id, starts.some(function (t) { return (t & 1) === 0; }));
+        return null;
+      }
+      var limit = starts === null ? Infinity : Math.max.apply(null, starts.map(function (t) { return t >> 1; })) + length;
+      return self.contains(id, lookup.term, limit).then(function (where) { if (where !== null) found.set(id, where); });
     })).then(function () { return found; });
   };
-
+  // Whether a reply's text holds a term that ends by code point `limit` of its normalised searchable
+  // text (head, then metadata values and letter, a line each; a term never spans a line): true in the
+  // head, false in the body, null not at all.  The letter is read piece by piece, as far as the term or
+  // the limit: a term in the first piece costs the result file only.
+  Index.prototype.contains = function (id, term, limit) {
+    var self = this, size = this.letterPiece;
+    return this.result(id).then(function (r) {
+      var head = normalise(r.h, r.t2s);
+      if (head.indexOf(term) >= 0) return true;
+      var at = Array.from(head).length + 1;  // where the next line starts
+      for (var i = 0; i < r.m.length; i++) {
+        var value = normalise(r.m[i][1], r.t2s);
+        if (value.indexOf(term) >= 0) return false;
+        at += Array.from(value).length + 1;
+      }
+      var letter = '';
+      function from(k) {
+        if (k >= r.c || limit <= at) return null;
+        return self.piece(id, k).then(function (text) {
+          // The letter so far is normalised as the whole letter is, except perhaps near where it is cut:
+          // what lies within CUT characters of the cut waits for the next piece.
+          var normal = normalise(letter + text, r.t2s), found = normal.indexOf(term), last = k + 1 === r.c;
+          if (found >= 0 && (last || found + term.length <= normal.length - CUT)) return false;
+          if (last || limit <= at + Array.from(normal).length - CUT) return null;
+          letter += Array.from(text).slice(0, size).join('');
+          return from(k + 1);
+        });
+      }
+      return from(0);
+    });
+  };
   // ---- Highlighting: text nodes and <mark>, never HTML ----
   function highlight(element, text, list, t2s) {
     var chars = Array.from(text), normal = '', owner = [];
@@ -538,9 +611,7 @@
   };
   Page.prototype.item = function (id) {
     var self = this;
-    return this.index.doc(id).then(function (d) {
-      return self.index.t2s(d.t + d.n + d.x + d.p).then(function (t2s) { return self.render(id, d, t2s); });
-    });
+    return this.index.result(id).then(function (d) { return self.render(id, d, d.t2s); });
   };
   Page.prototype.render = function (id, d, t2s) {
     var self = this, list = this.found.terms;
@@ -575,19 +646,13 @@
         });
       });
     }
-    function letter(t, k) {
-      if (k >= t.n) return Promise.resolve();
+    function letter(k) {
+      if (k >= d.c) return Promise.resolve();
       return self.index.piece(id, k).then(function (text) {
-        return self.index.t2s(text).then(function (t2s) {
-          if (!find([['', text]], t2s)) return letter(t, k + 1);
-        });
+        if (!find([['', text]], t2s)) return letter(k + 1);
       });
     }
-    return self.index.text(id).then(function (t) {
-      return self.index.t2s(t.m.join('')).then(function (t2s) {
-        if (!find(t.m, t2s)) return letter(t, 0);
-      });
-    }).then(function () {
+    return (find(d.m, t2s) ? Promise.resolve() : letter(0)).then(function () {
       if (snippet.childNodes.length) li.appendChild(snippet);
       return li;
     });
