@@ -6,13 +6,20 @@ newline, body) in the field `text`; the filter values as ID fields; and the repl
 replies that hold all its characters, then checked as a substring of their text (query.py): exact, and
 an order of magnitude cheaper to index than every gram with its positions.  Each document carries the
 hash of its record: a reply whose hash did not change is not indexed again.
+
+A build updates the index in a forked child process (`Indexing`): it inherits the records instead of
+receiving a copy, runs while the build writes its pages and the static export, and the memory Whoosh's
+writer takes returns to the system when the child exits instead of staying in the build.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
-import logging
+import multiprocessing
 import os
+import sys
+import traceback
 from dataclasses import dataclass
 
 from whoosh import index as whoosh_index
@@ -21,8 +28,6 @@ from whoosh.fields import ID, STORED, FieldType, Schema
 from whoosh.formats import Existence
 
 from . import analyzer
-
-log = logging.getLogger(__name__)
 
 #: Bumped when the schema changes: a new name means a new, empty index.
 SCHEMA_VERSION = 2
@@ -102,8 +107,59 @@ def update(folder: str, records: list[dict]) -> Stats:
         for r in fresh:
             writer.add_document(**fields(r))
         writer.commit()
-    log.info("search: %s", stats)
     return stats
+
+
+class IndexingError(RuntimeError):
+    """The index update in the child process failed; the message ends with the child's traceback."""
+
+
+class Indexing:
+    """`update(folder, records)` in a forked child process; `join()` waits for it and returns its Stats.
+
+    Forked, the child shares the build's memory (the records are not copied); it freezes the inherited
+    objects so that its garbage collector leaves their pages shared.
+    """
+
+    def __init__(self, folder: str, records: list[dict]):
+        self.folder = folder
+        context = multiprocessing.get_context("fork")
+        self._outcome, sender = context.Pipe(duplex=False)
+        job = [records]  # emptied once the child is forked: the build alone decides how long it keeps them
+        self._process = context.Process(target=_update_and_report, args=(folder, job, sender), name="search-index")
+        self._process.start()
+        job.clear()
+        sender.close()  # the child holds the only sending end: its exit ends recv() below
+
+    def join(self) -> Stats:
+        try:
+            outcome, value = self._outcome.recv()
+        except EOFError:
+            outcome, value = "died", None
+        finally:
+            self._outcome.close()
+        self._process.join()
+        code = self._process.exitcode
+        if outcome == "done" and code == 0:
+            return value
+        if outcome == "error":
+            error, trace = value
+            raise IndexingError(f"search: updating the index in {self.folder} failed: {error}\n{trace}")
+        how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+        raise IndexingError(f"search: the process updating the index in {self.folder} {how} before it finished")
+
+
+def _update_and_report(folder: str, job: list, sender) -> None:
+    """In the child: update the index with the records in `job` and send ("done", Stats) or
+    ("error", (error, traceback)) to the build."""
+    gc.freeze()
+    try:
+        stats = update(folder, job[0])
+    except BaseException as error:
+        sender.send(("error", (f"{type(error).__module__}.{type(error).__qualname__}: {error}",
+                               traceback.format_exc())))
+        sys.exit(1)
+    sender.send(("done", stats))
 
 
 def fields(record: dict) -> dict:
