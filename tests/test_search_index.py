@@ -251,9 +251,11 @@ def test_a_failed_index_update_fails_the_build_with_its_error(fixture_copy, tmp_
     assert "Traceback" in message and "open_index" in message
 
 
-def test_a_killed_index_process_is_an_error(tmp_path, monkeypatch):
+def test_a_killed_index_process_is_an_error(basic, tmp_path):
     from search import index
 
-    monkeypatch.setattr(index, "update", lambda folder, records: os.kill(os.getpid(), signal.SIGKILL))
+    indexing = index.Indexing(str(tmp_path / "index"), _stored_records(_ix(basic)))
+    indexing._process.send_signal(signal.SIGKILL)
     with pytest.raises(index.IndexingError, match=r"the process updating the index in .* was killed by signal 9"):
-        index.Indexing(str(tmp_path / "index"), []).join()
+        indexing.join()
+    assert list(tmp_path.iterdir()) in ([], [tmp_path / "index"])  # the records' file is gone

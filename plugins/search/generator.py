@@ -82,9 +82,8 @@ class SearchGenerator(Generator):
         self.context["search_filters"] = filter_choices(records, self.context.get("key_classes", []))
 
     def generate_output(self, writer):
-        # Waited for before the export, not alongside it: the child's copies of the pages of the records
-        # it reads (every string's first page) and the export's workers would then add up (a 20,000-reply
-        # build peaked at 1,774 MB so, at 1,197 MB this way, and at 1,377 MB indexing in the build).
+        # Waited for before the export, not alongside it: the child's memory and the export workers' would
+        # add up (with a forked child, a 20,000-reply build peaked at 1,774 MB so and 1,197 MB this way).
         self.stats = self.indexing.join()
         self.indexing = None
         log.info("search: %s", self.stats)

@@ -7,20 +7,21 @@ replies that hold all its characters, then checked as a substring of their text 
 an order of magnitude cheaper to index than every gram with its positions.  Each document carries the
 hash of its record: a reply whose hash did not change is not indexed again.
 
-A build updates the index in a forked child process (`Indexing`): it inherits the records instead of
-receiving a copy, runs while the build writes its pages and the static export, and the memory Whoosh's
-writer takes returns to the system when the child exits instead of staying in the build.
+A build updates the index in a child process (`Indexing`) while the other generators write their pages:
+the memory Whoosh's writer takes returns to the system when the child exits instead of staying in the
+build.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import multiprocessing
+import json
+import marshal
 import os
+import subprocess
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import KeywordAnalyzer
@@ -91,21 +92,25 @@ def open_index(folder: str, create: bool = False):
     return whoosh_index.create_in(folder, schema(), indexname=INDEX_NAME)
 
 
-def update(folder: str, records: list[dict]) -> Stats:
-    """Make the index hold exactly `records`, writing only the new and changed ones."""
+def update(folder: str, records, hashes: dict | None = None) -> Stats:
+    """Make the index hold exactly `records`, writing only the new and changed ones.  With `hashes` (the
+    key and hash of every record), `records` is read once and only when something changed."""
+    if hashes is None:
+        records = list(records)
+        hashes = {r["key"]: r["hash"] for r in records}
     ix = open_index(folder, create=True)
     with ix.reader() as reader:
         indexed = {fields["key"]: fields["hash"] for fields in reader.all_stored_fields()}
-    wanted = {r["key"]: r for r in records}
-    stale = [key for key, digest in indexed.items() if wanted.get(key, {}).get("hash") != digest]
-    fresh = [r for key, r in wanted.items() if indexed.get(key) != r["hash"]]
-    stats = Stats(added=len(fresh), removed=len(stale), kept=len(wanted) - len(fresh))
+    stale = [key for key, digest in indexed.items() if hashes.get(key) != digest]
+    fresh = {key for key, digest in hashes.items() if indexed.get(key) != digest}
+    stats = Stats(added=len(fresh), removed=len(stale), kept=len(hashes) - len(fresh))
     if stale or fresh:
         writer = ix.writer(limitmb=128, timeout=120)  # waits while another build of the same content writes
         for key in stale:
             writer.delete_by_term("key", key)
-        for r in fresh:
-            writer.add_document(**fields(r))
+        for r in records:
+            if r["key"] in fresh:
+                writer.add_document(**fields(r))
         writer.commit()
     return stats
 
@@ -115,51 +120,67 @@ class IndexingError(RuntimeError):
 
 
 class Indexing:
-    """`update(folder, records)` in a forked child process; `join()` waits for it and returns its Stats.
+    """`update(folder, records)` in a child process; `join()` waits for it and returns its Stats.
 
-    Forked, the child shares the build's memory (the records are not copied); it freezes the inherited
-    objects so that its garbage collector leaves their pages shared.
+    The records go to the child through a file (their keys and hashes first, then one record after
+    another), and the child is a new interpreter, not a fork: a forked child shares the build's memory
+    only until either side writes to it, and both do (the child touches every record it reads, the
+    build every page it renders), so a fork costs about a copy of the build's pages by its end.
     """
 
     def __init__(self, folder: str, records: list[dict]):
         self.folder = folder
-        context = multiprocessing.get_context("fork")
-        self._outcome, sender = context.Pipe(duplex=False)
-        job = [records]  # emptied once the child is forked: the build alone decides how long it keeps them
-        self._process = context.Process(target=_update_and_report, args=(folder, job, sender), name="search-index")
-        self._process.start()
-        job.clear()
-        sender.close()  # the child holds the only sending end: its exit ends recv() below
+        os.makedirs(os.path.dirname(folder), exist_ok=True)
+        self._job = f"{folder}.{os.getpid()}.records"  # beside the index: builds of the same content wait for its lock
+        with open(self._job, "wb") as out:
+            marshal.dump([(r["key"], r["hash"]) for r in records], out)
+            for r in records:
+                marshal.dump(r, out)
+        plugins = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        code = f"import sys; sys.path.insert(0, {plugins!r}); from search import index; index._child({self._job!r})"
+        self._process = subprocess.Popen([sys.executable, "-c", code, folder], stdin=subprocess.DEVNULL)
 
     def join(self) -> Stats:
+        code = self._process.wait()
         try:
-            outcome, value = self._outcome.recv()
-        except EOFError:
-            outcome, value = "died", None
+            with open(self._job + ".out", encoding="utf-8") as handle:
+                outcome = json.load(handle)
+        except (OSError, ValueError):
+            outcome = {}
         finally:
-            self._outcome.close()
-        self._process.join()
-        code = self._process.exitcode
-        if outcome == "done" and code == 0:
-            return value
-        if outcome == "error":
-            error, trace = value
-            raise IndexingError(f"search: updating the index in {self.folder} failed: {error}\n{trace}")
+            for path in (self._job, self._job + ".out"):
+                if os.path.exists(path):
+                    os.remove(path)
+        if code == 0 and "stats" in outcome:
+            return Stats(**outcome["stats"])
+        if "error" in outcome:
+            raise IndexingError(f"search: updating the index in {self.folder} failed: {outcome['error']}\n"
+                                f"{outcome['traceback']}")
         how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
         raise IndexingError(f"search: the process updating the index in {self.folder} {how} before it finished")
 
 
-def _update_and_report(folder: str, job: list, sender) -> None:
-    """In the child: update the index with the records in `job` and send ("done", Stats) or
-    ("error", (error, traceback)) to the build."""
-    gc.freeze()
+def _child(job: str) -> None:
+    """In the child (argv[1] = the index folder): update the index from the records in `job`, and write
+    {"stats": …} or {"error": …, "traceback": …} to `job`.out."""
     try:
-        stats = update(folder, job[0])
+        with open(job, "rb") as handle:
+            hashes = dict(marshal.load(handle))
+            outcome = {"stats": asdict(update(sys.argv[1], _spooled(handle), hashes))}
     except BaseException as error:
-        sender.send(("error", (f"{type(error).__module__}.{type(error).__qualname__}: {error}",
-                               traceback.format_exc())))
-        sys.exit(1)
-    sender.send(("done", stats))
+        outcome = {"error": f"{type(error).__module__}.{type(error).__qualname__}: {error}",
+                   "traceback": traceback.format_exc()}
+    with open(job + ".out", "w", encoding="utf-8") as out:
+        json.dump(outcome, out)
+    sys.exit(0 if "stats" in outcome else 1)
+
+
+def _spooled(handle):
+    while True:
+        try:
+            yield marshal.load(handle)
+        except EOFError:
+            return
 
 
 def fields(record: dict) -> dict:
