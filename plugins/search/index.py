@@ -131,7 +131,7 @@ class Indexing:
     def __init__(self, folder: str, records: list[dict]):
         self.folder = folder
         os.makedirs(os.path.dirname(folder), exist_ok=True)
-        self._job = f"{folder}.{os.getpid()}.records"  # beside the index: builds of the same content wait for its lock
+        self._job = f"{folder}.{os.getpid()}.records"  # beside the index, one per build process
         with open(self._job, "wb") as out:
             marshal.dump([(r["key"], r["hash"]) for r in records], out)
             for r in records:
@@ -170,6 +170,8 @@ def _child(job: str) -> None:
     except BaseException as error:
         outcome = {"error": f"{type(error).__module__}.{type(error).__qualname__}: {error}",
                    "traceback": traceback.format_exc()}
+    finally:
+        os.remove(job)  # here too, not only in join(): a build that failed before waiting leaves no file
     with open(job + ".out", "w", encoding="utf-8") as out:
         json.dump(outcome, out)
     sys.exit(0 if "stats" in outcome else 1)
