@@ -5,7 +5,9 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import os
 import re
+import signal
 
 import pytest
 from bs4 import BeautifulSoup
@@ -216,3 +218,66 @@ def test_spilling_keys_to_disk_in_partitions_writes_the_same_index(tmp_path, mon
     for folder in ("r", "l", "f", "a"):
         files = sorted(p.relative_to(whole) for p in (whole / folder).rglob("*") if p.is_file())
         assert files and all((whole / f).read_bytes() == (parts / f).read_bytes() for f in files)
+
+
+def _stored_records(ix) -> list[dict]:
+    """The records a build indexed, with their normalised texts again (as document.record gives them)."""
+    from search import document
+
+    with ix.searcher() as searcher:
+        stored = [fields["record"] for fields in searcher.all_stored_fields()]
+    return [{**record, "text": document.normalised_text(record)} for record in stored]
+
+
+def _contents(folder) -> tuple[list, list]:
+    """An index's stored fields and every (field, term, keys of its documents), in order."""
+    from search import index
+
+    with index.open_index(str(folder)).reader() as reader:
+        stored = list(reader.all_stored_fields())
+        keys = [fields["key"] for fields in stored]
+        postings = [(name, term, sorted(keys[d] for d in reader.postings(name, term).all_ids()))
+                    for name, term in reader.all_terms()]
+    return stored, postings
+
+
+def test_the_index_updated_in_a_child_process_equals_one_updated_here(basic, tmp_path):
+    from search import index
+
+    records = _stored_records(_ix(basic))
+    indexing = index.Indexing(str(tmp_path / "child"), records)
+    assert indexing._process.pid != os.getpid()
+    assert str(indexing.join()) == "4 indexed, 0 removed, 0 unchanged"
+    assert str(index.update(str(tmp_path / "here"), records)) == "4 indexed, 0 removed, 0 unchanged"
+    stored, postings = _contents(tmp_path / "child")
+    assert len(stored) == 4 and len(postings) > 100
+    assert (stored, postings) == _contents(tmp_path / "here")
+    # Nothing changed: the child writes nothing.
+    generation = index.open_index(str(tmp_path / "child")).latest_generation()
+    assert str(index.Indexing(str(tmp_path / "child"), records).join()) == "0 indexed, 0 removed, 4 unchanged"
+    assert index.open_index(str(tmp_path / "child")).latest_generation() == generation
+
+
+def test_a_failed_index_update_fails_the_build_with_its_error(fixture_copy, tmp_path):
+    from search import index
+
+    content = fixture_copy("basic")
+    out = build(content, tmp_path / "output")
+    folder = index.directory({"PATH": str(content), "CACHE_PATH": str(tmp_path / "cache")})
+    for toc in (tmp_path / "cache").rglob("*.toc"):
+        toc.write_bytes(b"not an index")  # a damaged index: Whoosh cannot open it
+    with pytest.raises(index.IndexingError) as raised:
+        build(content, out)
+    message = str(raised.value)
+    assert message.startswith(f"search: updating the index in {folder} failed: whoosh.index.IndexError: ")
+    assert "Traceback" in message and "open_index" in message
+
+
+def test_a_killed_index_process_is_an_error(basic, tmp_path):
+    from search import index
+
+    indexing = index.Indexing(str(tmp_path / "index"), _stored_records(_ix(basic)))
+    indexing._process.send_signal(signal.SIGKILL)
+    with pytest.raises(index.IndexingError, match=r"the process updating the index in .* was killed by signal 9"):
+        indexing.join()
+    assert list(tmp_path.iterdir()) in ([], [tmp_path / "index"])  # the records' file is gone

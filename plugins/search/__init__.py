@@ -2,8 +2,10 @@
 
 Signals:
 - get_generators: adds SearchGenerator, which runs after the articles are read and the browse plugin
-  has linked the deputies: generate_context updates the Whoosh index in the cache folder (only replies
-  that changed are indexed again); generate_output exports the static index and writes the search page.
+  has linked the deputies: generate_context starts the update of the Whoosh index in the cache folder
+  (only replies that changed are indexed again) in a child process, which runs while the other
+  generators write their pages; generate_output waits for it, exports the static index and writes the
+  search page.
 """
 
 from __future__ import annotations

@@ -6,14 +6,22 @@ newline, body) in the field `text`; the filter values as ID fields; and the repl
 replies that hold all its characters, then checked as a substring of their text (query.py): exact, and
 an order of magnitude cheaper to index than every gram with its positions.  Each document carries the
 hash of its record: a reply whose hash did not change is not indexed again.
+
+A build updates the index in a child process (`Indexing`) while the other generators write their pages:
+the memory Whoosh's writer takes returns to the system when the child exits instead of staying in the
+build.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
+import json
+import marshal
 import os
-from dataclasses import dataclass
+import subprocess
+import sys
+import traceback
+from dataclasses import asdict, dataclass
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import KeywordAnalyzer
@@ -21,8 +29,6 @@ from whoosh.fields import ID, STORED, FieldType, Schema
 from whoosh.formats import Existence
 
 from . import analyzer
-
-log = logging.getLogger(__name__)
 
 #: Bumped when the schema changes: a new name means a new, empty index.
 SCHEMA_VERSION = 2
@@ -86,24 +92,97 @@ def open_index(folder: str, create: bool = False):
     return whoosh_index.create_in(folder, schema(), indexname=INDEX_NAME)
 
 
-def update(folder: str, records: list[dict]) -> Stats:
-    """Make the index hold exactly `records`, writing only the new and changed ones."""
+def update(folder: str, records, hashes: dict | None = None) -> Stats:
+    """Make the index hold exactly `records`, writing only the new and changed ones.  With `hashes` (the
+    key and hash of every record), `records` is read once and only when something changed."""
+    if hashes is None:
+        records = list(records)
+        hashes = {r["key"]: r["hash"] for r in records}
     ix = open_index(folder, create=True)
     with ix.reader() as reader:
         indexed = {fields["key"]: fields["hash"] for fields in reader.all_stored_fields()}
-    wanted = {r["key"]: r for r in records}
-    stale = [key for key, digest in indexed.items() if wanted.get(key, {}).get("hash") != digest]
-    fresh = [r for key, r in wanted.items() if indexed.get(key) != r["hash"]]
-    stats = Stats(added=len(fresh), removed=len(stale), kept=len(wanted) - len(fresh))
+    stale = [key for key, digest in indexed.items() if hashes.get(key) != digest]
+    fresh = {key for key, digest in hashes.items() if indexed.get(key) != digest}
+    stats = Stats(added=len(fresh), removed=len(stale), kept=len(hashes) - len(fresh))
     if stale or fresh:
         writer = ix.writer(limitmb=128, timeout=120)  # waits while another build of the same content writes
         for key in stale:
             writer.delete_by_term("key", key)
-        for r in fresh:
-            writer.add_document(**fields(r))
+        for r in records:
+            if r["key"] in fresh:
+                writer.add_document(**fields(r))
         writer.commit()
-    log.info("search: %s", stats)
     return stats
+
+
+class IndexingError(RuntimeError):
+    """The index update in the child process failed; the message ends with the child's traceback."""
+
+
+class Indexing:
+    """`update(folder, records)` in a child process; `join()` waits for it and returns its Stats.
+
+    The records go to the child through a file (their keys and hashes first, then one record after
+    another), and the child is a new interpreter, not a fork: a forked child shares the build's memory
+    only until either side writes to it, and both do (the child touches every record it reads, the
+    build every page it renders), so a fork costs about a copy of the build's pages by its end.
+    """
+
+    def __init__(self, folder: str, records: list[dict]):
+        self.folder = folder
+        os.makedirs(os.path.dirname(folder), exist_ok=True)
+        self._job = f"{folder}.{os.getpid()}.records"  # beside the index, one per build process
+        with open(self._job, "wb") as out:
+            marshal.dump([(r["key"], r["hash"]) for r in records], out)
+            for r in records:
+                marshal.dump(r, out)
+        plugins = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        code = f"import sys; sys.path.insert(0, {plugins!r}); from search import index; index._child({self._job!r})"
+        self._process = subprocess.Popen([sys.executable, "-c", code, folder], stdin=subprocess.DEVNULL)
+
+    def join(self) -> Stats:
+        code = self._process.wait()
+        try:
+            with open(self._job + ".out", encoding="utf-8") as handle:
+                outcome = json.load(handle)
+        except (OSError, ValueError):
+            outcome = {}
+        finally:
+            for path in (self._job, self._job + ".out"):
+                if os.path.exists(path):
+                    os.remove(path)
+        if code == 0 and "stats" in outcome:
+            return Stats(**outcome["stats"])
+        if "error" in outcome:
+            raise IndexingError(f"search: updating the index in {self.folder} failed: {outcome['error']}\n"
+                                f"{outcome['traceback']}")
+        how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+        raise IndexingError(f"search: the process updating the index in {self.folder} {how} before it finished")
+
+
+def _child(job: str) -> None:
+    """In the child (argv[1] = the index folder): update the index from the records in `job`, and write
+    {"stats": …} or {"error": …, "traceback": …} to `job`.out."""
+    try:
+        with open(job, "rb") as handle:
+            hashes = dict(marshal.load(handle))
+            outcome = {"stats": asdict(update(sys.argv[1], _spooled(handle), hashes))}
+    except BaseException as error:
+        outcome = {"error": f"{type(error).__module__}.{type(error).__qualname__}: {error}",
+                   "traceback": traceback.format_exc()}
+    finally:
+        os.remove(job)  # here too, not only in join(): a build that failed before waiting leaves no file
+    with open(job + ".out", "w", encoding="utf-8") as out:
+        json.dump(outcome, out)
+    sys.exit(0 if "stats" in outcome else 1)
+
+
+def _spooled(handle):
+    while True:
+        try:
+            yield marshal.load(handle)
+        except EOFError:
+            return
 
 
 def fields(record: dict) -> dict:
