@@ -196,9 +196,9 @@ def test_a_query_downloads_only_what_it_needs(browser_page, generated_url):
     shown = len(_results(page))
     grams = [d for d in downloads if d.startswith(("g/", "e/", "p/"))]
     assert len(grams) == 1 and grams[0].startswith("g/")
-    assert len([d for d in downloads if d.startswith("r/")]) == shown  # one result file each
-    assert not [d for d in downloads if d.startswith(("l/", "f/", "s/"))]
+    assert len([d for d in downloads if d.startswith("r/")]) == shown  # one result file each, nothing else
     assert len([d for d in downloads if d.startswith("a/")]) == 1
+    assert len(downloads) == 2 + shown
     downloads.clear()
     _search(page, "王建球")  # nothing twice
     assert downloads == []
@@ -247,9 +247,10 @@ def test_search_page_with_results_fits_narrow_and_wide_screens(browser, sample_u
 def _unique_phrase(index, piece: int) -> tuple[int, str]:
     """(reply, eight characters) from piece `piece` of the reply's letter (past the overlap with the
     previous piece), found in no other text of any reply."""
-    every = [json.dumps(r, ensure_ascii=False) for r in result_files(index)]
+    results = result_files(index)
+    every = [json.dumps(r, ensure_ascii=False) for r in results]
     every += [gzip.decompress(p.read_bytes()).decode("utf-8") for p in index.glob("l/*/*.gz")]
-    for doc in range(len(every)):
+    for doc in range(len(results)):
         pieces = letter_pieces(index, doc)
         text = pieces[piece] if len(pieces) > piece else ""
         for i in range(60, len(text) - 8):
@@ -260,9 +261,9 @@ def _unique_phrase(index, piece: int) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("piece", [0, 1])
-def test_a_term_in_a_letter_gets_its_snippet_from_the_pieces_up_to_its_own(browser_page, sample, sample_url, piece):
-    """A snippet downloads the result file (which holds the first piece) and the later letter pieces up
-    to the one holding the term: a term in the first piece costs one file for its result."""
+def test_a_term_in_a_letter_gets_its_snippet_from_the_piece_holding_it(browser_page, sample, sample_url, piece):
+    """The positions of a rare phrase come with its grams' entries: its snippet downloads the result file
+    and the one letter piece that holds the phrase, not the pieces before it."""
     index = sample / "search" / "index"
     doc, phrase = _unique_phrase(index, piece)
     result = result_file(index, doc)
@@ -277,4 +278,45 @@ def test_a_term_in_a_letter_gets_its_snippet_from_the_pieces_up_to_its_own(brows
     assert phrase in "".join(results[0]["marks"])
     assert page.locator(".jy-search__snippet").count() == 1
     files = [p for p in requested if p.startswith(("/search/index/r/", "/search/index/l/"))]
-    assert files == [f"/search/index/r/{doc}.gz"] + [f"/search/index/l/{doc}/{k}.gz" for k in range(1, piece + 1)]
+    assert files == [f"/search/index/r/{doc}.gz", f"/search/index/l/{doc}/{piece}.gz"]
+
+
+def test_a_term_without_positions_reads_the_letter_in_order(browser_page, sample, sample_url):
+    """A term shorter than a gram has no positions: its snippet reads the pieces up to the one holding
+    it, the first asked for together with the result file."""
+    index = sample / "search" / "index"
+    every = [json.dumps(r, ensure_ascii=False) for r in result_files(index)]
+    every += [gzip.decompress(p.read_bytes()).decode("utf-8") for p in index.glob("l/*/*.gz")]
+    doc, term = next((doc, pieces[1][i:i + 3]) for doc in range(len(result_files(index)))
+                     for pieces in [letter_pieces(index, doc)] if len(pieces) > 1
+                     for i in range(60, len(pieces[1]) - 3)
+                     if re.fullmatch(r"[\u4e00-\u9fff]{3}", pieces[1][i:i + 3])
+                     and sum(pieces[1][i:i + 3] in t for t in every) == 1)
+    requested = []
+    page = browser_page
+    page.goto(f"{sample_url}/search/")
+    page.on("request", lambda request: requested.append(urlparse(request.url).path))
+    _search(page, term)
+    assert [r["href"] for r in _results(page)] == [f"/{result_file(index, doc)['u']}"]
+    assert term in page.inner_text(".jy-search__snippet mark")
+    files = sorted(p for p in requested if p.startswith(("/search/index/r/", "/search/index/l/")))
+    assert files == [f"/search/index/l/{doc}/0.gz", f"/search/index/l/{doc}/1.gz", f"/search/index/r/{doc}.gz"]
+
+
+def test_a_long_chinese_term_asks_for_a_deputy_only_when_it_is_a_listed_key(browser_page, generated_url):
+    """Chinese deputy keys longer than a name (parties' committees) are listed in the manifest: a
+    five-character phrase downloads no deputy shard, a five-character deputy still finds its page."""
+    page = browser_page
+    downloads: list[str] = []
+    page.on("request", lambda r: downloads.append(r.url.split("/search/index/")[-1].split("?")[0])
+            if "/search/index/" in r.url else None)
+    page.goto(f"{generated_url}/search/")
+    manifest = page.evaluate("fetch('/search/index/manifest.json').then(r => r.json())")
+    assert "农工党省委" in manifest["deputyLongKeys"] and manifest["deputyKeyLengths"]["other"][1] <= 4
+    _search(page, "物流产业园")
+    assert _results(page) and not [d for d in downloads if d.startswith("a/")]
+    downloads.clear()
+    _search(page, "农工党省委")
+    assert len([d for d in downloads if d.startswith("a/")]) == 1
+    assert page.get_attribute(".js-search-status a", "href").startswith("/deputies/")
+    assert "农工党省委" in page.inner_text(".jy-search__deputy")

@@ -11,15 +11,19 @@ and the display data of the results it shows; never the whole index.  Layout und
     p/<n>.bin           position chunks of frequent grams of GRAM characters
     r/<doc>.gz          a reply's result file (gzip JSON): what a result shows (subject, address,
                         number, document number, date, deputies), the head text, the body metadata, the
-                        number of letter pieces and the first piece, and the Simplified form of every
-                        Traditional character in all of it and in the rest of the letter; so a result
-                        whose term is in its head, metadata or first piece costs one file, and no reply
-                        text needs the conversion tables of s/
-    l/<doc>/<k>.gz      piece k >= 1 of the letter: characters [k * LETTER_PIECE, (k + 1) * LETTER_PIECE +
-                        PIECE_OVERLAP), gzip UTF-8 (piece 0 is in the result file); a snippet needs only
-                        the pieces up to the one holding the term
+                        number of letter pieces, and the Simplified form of every Traditional character
+                        in all of it and in the letter; so a result whose term is in its head or
+                        metadata costs this one file, and no reply text needs the query's t2s table
+    l/<doc>/<k>.gz      piece k of the letter: characters [k * LETTER_PIECE, (k + 1) * LETTER_PIECE +
+                        PIECE_OVERLAP), gzip UTF-8 (an empty letter has one empty piece); a snippet
+                        needs the piece holding the term: the browser finds it from the term's
+                        position (inline positions) and the letter's start (after the result file's
+                        head and metadata), else reads the pieces in order, the first one together
+                        with the result file
     f/<facet>/<n>.bin   the replies of one filter value (a doc set)
-    a/<shard>.json      deputies by name, full pinyin and initials: name, delegation, page, replies
+    a/<shard>.json      deputies by name, full pinyin and initials: name, delegation, page, replies; the
+                        manifest lists the few Chinese keys longer than NAME_LENGTH characters (names of
+                        parties' committees, minority names), so a longer term asks a/ only for those
     t2s.gz              the query's Traditional -> Simplified table (gzip): v(count) v(gap)… of the
                         Traditional code points, then v(zigzag(Simplified - Traditional)) of each; only
                         the characters whose Simplified form occurs in some reply (any other one, kept
@@ -89,6 +93,8 @@ MANIFEST = "manifest.json"
 # term of up to PIECE_OVERLAP characters lies wholly within one piece.
 LETTER_PIECE = 400
 PIECE_OVERLAP = 40
+# Chinese deputy keys up to this many characters are asked for by length; longer ones are listed.
+NAME_LENGTH = 4
 
 
 def key_hash(text: str) -> int:
@@ -226,7 +232,7 @@ def _power_of_two(total: int, target: int) -> int:
 
 
 #: Bumped when the format of the files changes.
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 
 
 def export_cached(records: list[dict], cache: str, folder: str, page_size: int, workers: int = 1) -> Summary:
@@ -273,13 +279,13 @@ def export(records: list[dict], folder: str, page_size: int, workers: int = 1) -
     summary.grams, summary.shards = _write_entries(texts, [r["head_length"] for r in records], out, workers)
     _write_docs(records, out)
     summary.facets = _write_facets(records, out)
-    deputy_shards, key_lengths = _write_deputies(records, out)
+    deputy_shards, key_lengths, long_keys = _write_deputies(records, out)
     _write_t2s(texts, out)
     summary.build = out.digest.hexdigest()[:12]
     out.json(MANIFEST, {
         "version": FORMAT_VERSION, "build": summary.build, "docs": len(records), "gram": analyzer.GRAM,
         "shards": summary.shards, "deputyShards": deputy_shards, "deputyKeyLengths": key_lengths,
-        "letterPiece": LETTER_PIECE,
+        "deputyLongKeys": long_keys, "letterPiece": LETTER_PIECE,
         "facets": summary.facets, "pageSize": page_size,
     })
     summary.files, summary.bytes = out.files, out.bytes
@@ -673,17 +679,17 @@ def traditional(texts: list[str]) -> dict[str, str]:
 
 
 def _write_docs(records, out: _Writer) -> None:
-    """One result file per reply (r/), and the letter's pieces after the first (l/)."""
+    """One result file per reply (r/), and the letter's pieces (l/)."""
     for i, record in enumerate(records):
-        pieces = letter_pieces(record["letter"])
+        pieces = letter_pieces(record["letter"]) or [""]
         values = [record["title"], record["number"], record["doc_no"], record["people"], record["head"],
                   *(v for pair in record["meta"] for v in pair), record["letter"]]
         text = json.dumps({"t": record["title"], "u": record["url"], "n": record["number"], "x": record["doc_no"],
                            "d": record["date"], "p": record["people"], "h": record["head"], "m": record["meta"],
-                           "c": len(pieces), "l": pieces[0] if pieces else "", "s": traditional(values)},
+                           "c": len(pieces), "s": traditional(values)},
                           ensure_ascii=False, separators=(",", ":"))
         out.write(f"r/{i}.gz", _gzip(text))
-        for k, piece in enumerate(pieces[1:], 1):
+        for k, piece in enumerate(pieces):
             out.write(f"l/{i}/{k}.gz", _gzip(piece))
 
 
@@ -703,10 +709,11 @@ def _write_facets(records, out: _Writer) -> dict:
     return manifest
 
 
-def _write_deputies(records, out: _Writer) -> tuple[int, dict[str, list[int]]]:
-    """Deputy pages by key; returns the shard count and the shortest and longest key (in characters) among
-    the ASCII keys (pinyin, initials) and the others (names), so that the browser asks only for terms
-    that can be keys: a long Chinese phrase is not a name."""
+def _write_deputies(records, out: _Writer) -> tuple[int, dict[str, list[int]], list[str]]:
+    """Deputy pages by key; returns the shard count, the shortest and longest key (in characters) among
+    the ASCII keys (pinyin, initials) and the others (names) up to NAME_LENGTH, and the others longer than
+    NAME_LENGTH, so that the browser asks only for terms that can be keys: a long Chinese phrase is not
+    a name unless it is one of those few."""
     pages: dict[str, dict] = {}
     for i, record in enumerate(records):
         for name, delegation, url in record.get("deputy_pages", []):
@@ -724,8 +731,10 @@ def _write_deputies(records, out: _Writer) -> tuple[int, dict[str, list[int]]]:
         shards[shard_of(key, bits)][key] = value
     for shard in range(count):
         out.json(f"a/{shard:x}.json", shards.get(shard, {}))
-    return count, {script: _length_range([key for key in by_key if key.isascii() == (script == "ascii")])
-                   for script in ("ascii", "other")}
+    long_keys = sorted(key for key in by_key if not key.isascii() and len(key) > NAME_LENGTH)
+    lengths = {"ascii": _length_range([key for key in by_key if key.isascii()]),
+               "other": _length_range([key for key in by_key if not key.isascii() and len(key) <= NAME_LENGTH])}
+    return count, lengths, long_keys
 
 
 def _length_range(keys: list[str]) -> list[int]:

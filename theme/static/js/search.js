@@ -264,23 +264,26 @@
     return new Response(stream).text();
   }
   // A reply's result file (export._write_docs): {t, u, n, x, d, p: what the result shows; h: head text;
-  // m: [[label, value]] metadata; c: number of letter pieces; l: the first piece; s: the Simplified
-  // forms of the Traditional characters in all of these and in the rest of the letter}.  The reply's
-  // own texts are normalised with `s`, so they need no conversion table.
+  // m: [[label, value]] metadata; c: number of letter pieces (l/<id>/<k>.gz); s: the Simplified forms of
+  // the Traditional characters in all of these and in the letter}.  The reply's own texts are
+  // normalised with `s`, so they need no conversion table.
   Index.prototype.result = function (id) {
     if (!this.results) this.results = new Map();
     if (!this.results.has(id)) {
       this.results.set(id, this.get('r/' + id + '.gz').then(gunzip).then(function (text) {
         var r = JSON.parse(text), map = r.s;
         r.t2s = function (ch) { return Object.prototype.hasOwnProperty.call(map, ch) ? map[ch] : undefined; };
+        // Where the letter starts in the searchable text (head, then a line per metadata value), in
+        // code points: a position past it is in the letter.
+        r.letterAt = Array.from(normalise(r.h, r.t2s)).length + 1;
+        r.m.forEach(function (pair) { r.letterAt += Array.from(normalise(pair[1], r.t2s)).length + 1; });
         return r;
       }));
     }
     return this.results.get(id);
   };
-  // Piece k of a letter: the first is in the result file; each overlaps the next (export.letter_pieces).
+  // Piece k of a letter; each overlaps the next (export.letter_pieces).
   Index.prototype.piece = function (id, k) {
-    if (k === 0) return this.result(id).then(function (r) { return r.l; });
     return this.get('l/' + id + '/' + k + '.gz').then(gunzip);
   };
 
@@ -294,7 +297,7 @@
       self.textCheck = manifest.pageSize;
       return self.normalise(query).then(function (normalised) {
         var list = terms(normalised);
-        if (!list.length) return {ids: [], terms: [], head: new Map(), deputies: []};
+        if (!list.length) return {ids: [], terms: [], head: new Map(), body: new Map(), deputies: []};
         return Promise.all([
           Promise.all(list.map(function (t) { return self.lookup(t); })),
           Promise.all(Object.keys(filters).map(function (name) { return self.facet(manifest, name, filters[name]); })),
@@ -332,7 +335,9 @@
   Index.prototype.deputies = function (manifest, term) {
     var ascii = /^[\x00-\x7f]*$/.test(term), length = Array.from(term).length;
     var limits = manifest.deputyKeyLengths[ascii ? 'ascii' : 'other'];
-    if (length < limits[0] || length > limits[1]) return Promise.resolve([]);
+    // Longer Chinese keys (not names of people) are listed: a long phrase asks only when it is one.
+    var listed = !ascii && manifest.deputyLongKeys.indexOf(term) >= 0;
+    if (!listed && (length < limits[0] || length > limits[1])) return Promise.resolve([]);
     var n = shardOf(term, manifest.deputyShards);
     return this.get('a/' + n.toString(16) + '.json', 'json').then(function (shard) {
       return Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : [];
@@ -354,21 +359,37 @@
       if (!head.has(id)) head.set(id, new Set());
       head.get(id).add(term);
     }
+    // id -> Map term -> its first position in the body (code points), where the index told it: the
+    // positions of a gram (inline, or loaded to check a phrase) and the starts of a phrase checked by
+    // positions.  A snippet then reads the one letter piece that holds it.
+    var body = new Map();
+    function inBody(id, term, tagged) {
+      var first = null;
+      tagged.forEach(function (t) { if ((t & 1) && (first === null || t < first)) first = t; });
+      if (first === null) return;
+      if (!body.has(id)) body.set(id, new Map());
+      body.get(id).set(term, first >> 1);
+    }
     var phrases = lookups.filter(function (l) { return l.cover; });
     var checked = phrases.reduce(function (promise, l) {
       return promise.then(function () {
         if (candidates !== null && !candidates.length) return;
+        l.starts = new Map();  // id -> tagged starts, where positions decided
         return self.verify(l, candidates).then(function (found) {
           candidates = Array.from(found.keys()).sort(function (a, b) { return a - b; });
           found.forEach(function (isHead, id) { if (isHead) inHead(id, l.term); });
+          l.starts.forEach(function (starts, id) { inBody(id, l.term, starts); });
         });
       });
     }, Promise.resolve());
     return checked.then(function () {
       lookups.forEach(function (l) {
-        if (l.cover) return;
+        if (l.cover || !l.entry) return;
+        var e = l.entry, positions = e.positions || (e.chunks && e.chunks.loaded);
         candidates.forEach(function (id) {
-          if (l.entry.heads[l.entry.where.get(id)]) inHead(id, l.term);
+          var member = e.where.get(id);
+          if (e.heads[member]) inHead(id, l.term);
+          else if (positions && positions[member]) inBody(id, l.term, positions[member]);
         });
       });
       var boosted = new Set();
@@ -385,7 +406,7 @@
       });
       var pages = new Map();
       deputies.forEach(function (d) { pages.set(d[2], d); });
-      return {ids: ids, terms: list, head: head, deputies: Array.from(pages.values())};
+      return {ids: ids, terms: list, head: head, body: body, deputies: Array.from(pages.values())};
     });
   };
 
@@ -412,10 +433,13 @@
       candidates.forEach(function (id) {
         var sets = entries.map(function (e, i) { return new Set(positions[i][e.where.get(id)]); });
         var first = positions[0][entries[0].where.get(id)];
-        first.forEach(function (t) {
-          var ok = lookup.cover.every(function (part, i) { return sets[i].has(t + 2 * part[0]); });
-          if (ok) found.set(id, found.get(id) || (t & 1) === 0);
+        var starts = first.filter(function (t) {
+          return lookup.cover.every(function (part, i) { return sets[i].has(t + 2 * part[0]); });
         });
+        if (starts.length) {
+          found.set(id, starts.some(function (t) { return (t & 1) === 0; }));
+          lookup.starts.set(id, starts);
+        }
       });
       return found;
     });
@@ -433,7 +457,10 @@
         starts = starts === null ? Array.from(here) : starts.filter(function (t) { return here.has(t); });
       });
       if (all || (starts !== null && !starts.length)) {  // the positions decide
-        if (starts.length) found.set(id, starts.some(function (t) { return (t & 1) === 0; }));
+        if (starts.length) {
+          found.set(id, starts.some(function (t) { return (t & 1) === 0; }));
+          lookup.starts.set(id, starts);
+        }
         return null;
       }
       var limit = starts === null ? Infinity : Math.max.apply(null, starts.map(function (t) { return t >> 1; })) + length;
@@ -443,9 +470,10 @@
   // Whether a reply's text holds a term that ends by code point `limit` of its normalised searchable
   // text (head, then metadata values and letter, a line each; a term never spans a line): true in the
   // head, false in the body, null not at all.  The letter is read piece by piece, as far as the term or
-  // the limit: a term in the first piece costs the result file only.
+  // the limit; with no limit the first piece is asked for together with the result file.
   Index.prototype.contains = function (id, term, limit) {
     var self = this, size = this.letterPiece;
+    if (limit === Infinity) this.piece(id, 0);
     return this.result(id).then(function (r) {
       var head = normalise(r.h, r.t2s);
       if (head.indexOf(term) >= 0) return true;
@@ -609,11 +637,20 @@
       if (focus && items.length) items[0].querySelector('a').focus();
     });
   };
+  // A result costs its result file when its terms are in its head; a snippet from the letter costs
+  // the piece holding the term, or the pieces up to it when the index did not tell where it is (the
+  // first asked for together with the result file).
   Page.prototype.item = function (id) {
-    var self = this;
-    return this.index.result(id).then(function (d) { return self.render(id, d, d.t2s); });
+    var self = this, head = this.found.head.get(id) || new Set(), at = this.found.body.get(id) || new Map();
+    var missing = this.found.terms.filter(function (t) { return !head.has(t); });
+    var known = missing.filter(function (t) { return at.has(t); });
+    if (missing.length && !known.length) this.index.piece(id, 0);
+    var first = known.length ? Math.min.apply(null, known.map(function (t) { return at.get(t); })) : null;
+    return this.index.result(id).then(function (d) { return self.render(id, d, d.t2s, missing, first); });
   };
-  Page.prototype.render = function (id, d, t2s) {
+  // `missing`: the terms not in the result's head; `first`: the first position in the body of one of
+  // them, when known.
+  Page.prototype.render = function (id, d, t2s, missing, first) {
     var self = this, list = this.found.terms;
     var li = document.createElement('li'), h = document.createElement('h2'), a = document.createElement('a');
     li.className = 'jy-search__result';
@@ -631,7 +668,6 @@
     });
     li.appendChild(meta);
     // Terms found only in the body get a snippet of the text around them.
-    var head = this.found.head.get(id) || new Set(), missing = list.filter(function (t) { return !head.has(t); });
     if (!missing.length) return li;
     var snippet = document.createElement('p');
     snippet.className = 'jy-search__snippet';
@@ -652,7 +688,17 @@
         if (!find([['', text]], t2s)) return letter(k + 1);
       });
     }
-    return (find(d.m, t2s) ? Promise.resolve() : letter(0)).then(function () {
+    // The piece holding a known position (letter pieces start every letterPiece characters); should
+    // normalisation have moved it, the pieces in order.
+    function piece(at) {
+      var k = Math.min(d.c - 1, Math.floor((at - d.letterAt) / self.index.letterPiece));
+      if (k < 0) return letter(0);
+      return self.index.piece(id, k).then(function (text) {
+        if (!find([['', text]], t2s)) return letter(0);
+      });
+    }
+    var done = find(d.m, t2s) ? Promise.resolve() : first === null ? letter(0) : piece(first);
+    return done.then(function () {
       if (snippet.childNodes.length) li.appendChild(snippet);
       return li;
     });
