@@ -76,7 +76,7 @@ def test_browser_tokenisation_is_identical(browser_page):
     table = analyzer.t2s_table()
     page = browser_page
     page.set_content("<html><body></body></html>")
-    page.add_script_tag(content=(ROOT / "theme" / "static" / "js" / "search.js").read_text(encoding="utf-8"))
+    page.add_script_tag(content=(ROOT / "theme" / "js" / "search.js").read_text(encoding="utf-8"))
     result = page.evaluate("""([strings, table]) => {
         const s = window.jySearch, t2s = (ch) => table[ch];
         return strings.map((text) => {

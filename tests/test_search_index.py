@@ -192,8 +192,9 @@ def test_the_search_page_is_a_real_form_with_filters_and_browse_links(tmp_path):
     path, _, version = script.partition("?v=")
     assert path == "/jytabl/search/search.js" and version and (out / "search" / "search.js").is_file()
     minified = (out / "search" / "search.js").read_text(encoding="utf-8")
-    source = (ROOT / "theme" / "static" / "js" / "search.js").read_text(encoding="utf-8")
+    source = (ROOT / "theme" / "js" / "search.js").read_text(encoding="utf-8")
     assert "window.jySearch" in minified and len(minified) < 0.8 * len(source)  # comments and indents gone
+    assert not list(out.glob("theme/**/search.js"))  # the source is not copied as a dead file
     assert not re.search(r"https?://", str(soup.select("script, link")))  # nothing from a third party
 
 

@@ -19,7 +19,7 @@ the end of a run without whitespace), with its position in code points.  So:
 - a longer term is a phrase: its grams at consecutive positions.  The browser needs only a covering
   subset of them (offsets 0, 4, 8, … and the last), because a gram pins four characters.
 
-theme/static/js/search.js reproduces exactly this; tests/test_search_analyzer.py runs both on the same
+theme/js/search.js reproduces exactly this; tests/test_search_analyzer.py runs both on the same
 tricky strings and compares.
 """
 

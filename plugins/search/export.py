@@ -81,7 +81,6 @@ DEPUTY_SHARD_BYTES = 512
 PHRASE_MIN_REPLIES = 50
 PHRASE_SHARE = 0.05
 PHRASE_LIMIT = 10
-_WHITESPACE = frozenset(analyzer.WHITESPACE)
 GRAM = analyzer.GRAM
 _RUNS = analyzer.RUNS
 # The keys of the replies are spilled to disk in 2**k partitions, k growing with the number of replies.
@@ -202,22 +201,17 @@ class _Writer:
         self.bytes = 0
         self._dirs: set[str] = set()
 
-    def write(self, relative: str, data: bytes) -> None:
+    def write(self, relative: str, data: bytes, append: bool = False) -> None:
+        """Write `data` as the file `relative`, or at its end when `append` (the file exists then)."""
         path = os.path.join(self.folder, relative)
         parent = os.path.dirname(path)
-        if parent not in self._dirs:
+        if not append and parent not in self._dirs:
             os.makedirs(parent, exist_ok=True)
             self._dirs.add(parent)
-        with open(path, "wb") as handle:
+        with open(path, "ab" if append else "wb") as handle:
             handle.write(data)
         self.digest.update(relative.encode() + b"\0" + data)
-        self.files += 1
-        self.bytes += len(data)
-
-    def append(self, relative: str, data: bytes) -> None:
-        with open(os.path.join(self.folder, relative), "ab") as handle:
-            handle.write(data)
-        self.digest.update(relative.encode() + b"\0" + data)
+        self.files += not append
         self.bytes += len(data)
 
     def json(self, relative: str, value) -> None:
@@ -598,7 +592,7 @@ def _write_entries(texts: list[str], head_lengths: list[int], out: _Writer, work
         for h, data in sorted(extended):
             added[_top(h, shard_bits)].append(data)
         for shard, pieces in sorted(added.items()):
-            out.append(f"g/{shard:x}.bin", b"".join(pieces))
+            out.write(f"g/{shard:x}.bin", b"".join(pieces), append=True)
         return count + len(extended), 1 << shard_bits
     finally:
         _JOB.clear()

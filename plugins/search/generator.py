@@ -102,8 +102,9 @@ class SearchGenerator(Generator):
 
     def write_script(self) -> str:
         """The theme's search.js without comments and indentation (a quarter smaller: every first query
-        downloads it), next to the search page; returns its address."""
-        source = os.path.join(self.settings["THEME"], "static", "js", "search.js")
+        downloads it), next to the search page; returns its address.  The source lives outside the theme's
+        static folder, so Pelican does not also copy it, unminified and unused, into the output."""
+        source = os.path.join(self.settings["THEME"], "js", "search.js")
         with open(source, encoding="utf-8") as handle:
             minified = rjsmin.jsmin(handle.read())
         save_as = posixpath.join(posixpath.dirname(self.options["save_as"]), "search.js")
