@@ -44,6 +44,7 @@ QUERIES = [
     Query("䶮", "single character"),
     Query("鑫", "single character"),
     Query("香港職業訓練局", "traditional"),
+    Query("物流 口岸", "several terms (all must occur)"),
 ]
 #: A second query is measured after this one (or, for this one itself, after the next in the set).
 WARM_UP = "1418"
@@ -103,8 +104,8 @@ class Truth:
         if traditional and self._simple is None:
             self._simple = {url: [normalise(v, True) for v in values] for url, values in self.values.items()}
         texts = self._simple if traditional else self._plain
-        needle = normalise(query.text, traditional)
-        return {url for url, values in texts.items() if any(needle in v for v in values)}
+        needles = normalise(query.text, traditional).split()  # every term, each in some value
+        return {url for url, values in texts.items() if all(any(n in v for v in values) for n in needles)}
 
 
 def score(found: list[str], truth: set[str]) -> tuple[float, float]:
