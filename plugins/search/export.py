@@ -737,7 +737,9 @@ def _length_range(keys: list[str]) -> list[int]:
 
 
 def _write_t2s(texts: list[str], out: _Writer) -> None:
-    present = set().union(*map(set, texts))
+    present: set[str] = set()
+    for text in texts:  # one set: a set per text, all alive at once, took 1.6 GB at 30,000 replies
+        present.update(text)
     pairs = sorted((ord(k), ord(v)) for k, v in analyzer.t2s_table().items() if v in present)
     data = bytearray()
     _gaps([k for k, _ in pairs], data)
