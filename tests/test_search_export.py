@@ -61,6 +61,38 @@ def _varint(value: int) -> bytes:
     return bytes(out)
 
 
+def _encode_docset(ids: list[int], total: int) -> bytes:
+    """The smallest of the three encodings of a sorted list of reply numbers (the first on a tie)."""
+    listed = bytearray([0]) + export.gaps(ids)
+    bitmap = bytearray([1])
+    first, last = ids[0], ids[-1]
+    export.varint(first, bitmap)
+    bits = bytearray((last - first) // 8 + 1)
+    for i in ids:
+        bits[(i - first) >> 3] |= 1 << ((i - first) & 7)
+    export.varint(len(bits), bitmap)
+    bitmap += bits
+    candidates = [listed, bitmap]
+    if len(ids) * 2 > total:
+        present = set(ids)
+        candidates.append(bytearray([2]) + export.gaps([i for i in range(total) if i not in present]))
+    return bytes(min(candidates, key=len))
+
+
+def _encode_headset(flags: list[bool]) -> bytes:
+    count = sum(flags)
+    if count == 0:
+        return b"\x00"
+    if count == len(flags):
+        return b"\x01"
+    bitmap = bytearray([2]) + bytearray((len(flags) + 7) // 8)
+    for i, flag in enumerate(flags):
+        if flag:
+            bitmap[1 + (i >> 3)] |= 1 << (i & 7)
+    listed = bytearray([3]) + export.gaps([i for i, flag in enumerate(flags) if flag])
+    return bytes(min(bitmap, listed, key=len))
+
+
 def reference_entries(texts: list[str], head_lengths: list[int]) -> tuple[dict[str, bytes], int]:
     """({path under the index folder: bytes} of every g/, e/ and p/ file, number of entries)."""
     total = len(texts)
@@ -73,7 +105,7 @@ def reference_entries(texts: list[str], head_lengths: list[int]) -> tuple[dict[s
     files: dict[str, bytes] = {}
 
     def entry(ids, heads, positions, numbers) -> bytes:
-        body = export.encode_docset(ids, total) + export.encode_headset(heads)
+        body = _encode_docset(ids, total) + _encode_headset(heads)
         if positions is not None:
             members = [export.gaps(tagged) for tagged in positions]
             if sum(map(len, members)) <= export.INLINE_POSITIONS:
@@ -210,6 +242,16 @@ def test_bulk_varints_are_those_of_varint():
     groups = [[0, 5, 6, 300], [2], [1, 100000]]
     data, begins, ends = keyarrays.counted_gaps(np.array([v for g in groups for v in g]), np.array([0, 4, 5]))
     assert [data[a:b] for a, b in zip(begins, ends)] == [export.gaps(g) for g in groups]
+
+
+def test_docsets_and_headsets_are_those_of_the_reference():
+    """Facet files and phrase entries use these encoders on their own: lists, bitmaps, complements."""
+    total = 200
+    for ids in ([0], [199], [3, 9, 10, 150], list(range(0, 200, 2)), list(range(40, 90)),
+                [i for i in range(total) if i % 17], list(range(total))):
+        assert export._docset(np.array(ids), total) == _encode_docset(ids, total), ids
+    for flags in ([False] * 5, [True] * 5, [True, False] * 20, [False] * 60 + [True], [True] + [False] * 99):
+        assert export._headset(np.array(flags)) == _encode_headset(flags), flags
 
 
 def test_a_corpus_of_too_many_characters_is_refused():

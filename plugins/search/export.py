@@ -82,7 +82,6 @@ PHRASE_MIN_REPLIES = 50
 PHRASE_SHARE = 0.05
 PHRASE_LIMIT = 10
 GRAM = analyzer.GRAM
-_RUNS = analyzer.RUNS
 # The keys of the replies are spilled to disk in 2**k partitions, k growing with the number of replies.
 PARTITION_REPLIES = 1000
 # Keys of a partition are encoded in blocks of about this many spilled records (about 100 bytes each).
@@ -137,46 +136,6 @@ def gaps(values) -> bytes:
     if not steps or max(steps) < 16384:
         return _encode(len(steps)) + b"".join(map(_SMALL.__getitem__, steps))
     return _encode(len(steps)) + b"".join(map(_encode, steps))
-
-
-def _gaps(values, out: bytearray) -> None:
-    out += gaps(values)
-
-
-def encode_docset(ids: list[int], total: int) -> bytes:
-    """The smallest of the three encodings of a sorted list of reply numbers."""
-    listed = bytearray([0])
-    _gaps(ids, listed)
-    bitmap = bytearray([1])
-    first, last = ids[0], ids[-1]
-    varint(first, bitmap)
-    bits = bytearray((last - first) // 8 + 1)
-    for i in ids:
-        bits[(i - first) >> 3] |= 1 << ((i - first) & 7)
-    varint(len(bits), bitmap)
-    bitmap += bits
-    candidates = [listed, bitmap]
-    if len(ids) * 2 > total:
-        present = set(ids)
-        others = bytearray([2])
-        _gaps([i for i in range(total) if i not in present], others)
-        candidates.append(others)
-    return bytes(min(candidates, key=len))
-
-
-def encode_headset(flags: list[bool]) -> bytes:
-    count = sum(flags)
-    if count == 0:
-        return b"\x00"
-    if count == len(flags):
-        return b"\x01"
-    bitmap = bytearray([2]) + bytearray((len(flags) + 7) // 8)
-    for i, flag in enumerate(flags):
-        if flag:
-            bitmap[1 + (i >> 3)] |= 1 << (i & 7)
-    listed = bytearray([3])
-    _gaps([i for i, flag in enumerate(flags) if flag], listed)
-    return bytes(min(bitmap, listed, key=len))
 
 
 @dataclass
@@ -268,13 +227,14 @@ def export(records: list[dict], folder: str, page_size: int, workers: int = 1) -
         shutil.rmtree(folder)
     out = _Writer(folder)
     records = sorted(records, key=rank.date_key)
-    texts = [r["text"] for r in records]
+    corpus = keyarrays.Corpus([r["text"] for r in records], [r["head_length"] for r in records])
     summary = Summary(docs=len(records))
-    summary.grams, summary.shards = _write_entries(texts, [r["head_length"] for r in records], out, workers)
+    summary.grams, summary.shards = _write_entries(corpus, out, workers)
+    _write_t2s(corpus.alphabet.chars, out)
+    del corpus  # its arrays are the largest the export holds
     _write_docs(records, out)
     summary.facets = _write_facets(records, out)
     deputy_shards, key_lengths, long_keys = _write_deputies(records, out)
-    _write_t2s(texts, out)
     summary.build = out.digest.hexdigest()[:12]
     out.json(MANIFEST, {
         "version": FORMAT_VERSION, "build": summary.build, "docs": len(records), "gram": analyzer.GRAM,
@@ -471,7 +431,8 @@ _FIRST = np.zeros(1, dtype=np.int64)
 
 
 def _docset(ids: np.ndarray, total: int) -> bytes:
-    """encode_docset of one sorted array of reply numbers, sizing the encodings before making one."""
+    """The smallest encoding of a sorted array of reply numbers (a list first, then a bitmap, on a tie),
+    sizing the encodings before making one."""
     count, first = len(ids), int(ids[0])
     steps = np.diff(ids, prepend=-1) - 1
     listed = 1 + len(_encode(count)) + int(keyarrays.varint_sizes(steps).sum())
@@ -494,7 +455,7 @@ def _docset(ids: np.ndarray, total: int) -> bytes:
 
 
 def _headset(flags: np.ndarray) -> bytes:
-    """encode_headset of one array of flags."""
+    """The smallest encoding of which members have a key in the head (none, all, bitmap, list)."""
     count = int(flags.sum())
     if count == 0 or count == len(flags):
         return _HEADSETS[count > 0]
@@ -557,7 +518,7 @@ def _pool_map(function, items, workers: int) -> list:
         gc.unfreeze()
 
 
-def _write_entries(texts: list[str], head_lengths: list[int], out: _Writer, workers: int) -> tuple[int, int]:
+def _write_entries(corpus: keyarrays.Corpus, out: _Writer, workers: int) -> tuple[int, int]:
     """Every gram, shorter key and frequent phrase, in shard files; returns (entries, shards).
 
     1. Workers spill the keys of their share of the replies, one file per partition.
@@ -565,13 +526,12 @@ def _write_entries(texts: list[str], head_lengths: list[int], out: _Writer, work
     3. Workers encode and write the other partitions, each the shards its keys hash to.
     4. Frequent phrases (found from the grams of any partition) are added to their shards.
     """
-    total = len(texts)
+    total = len(corpus.head_length)
     bits = max(0, min(8, (total // PARTITION_REPLIES).bit_length()))
     folder = os.path.join(out.folder, ".partitions")
     os.makedirs(folder)
     workers = max(1, min(workers, 1 << bits))
     cuts = [total * w // workers for w in range(workers + 1)]
-    corpus = keyarrays.Corpus(texts, head_lengths)
     _JOB.clear()
     _JOB.update(bits=bits, folder=folder, corpus=corpus, total=total, ranges=list(zip(cuts, cuts[1:])),
                 out=out.folder, phrases=_Phrases(corpus, total))
@@ -699,7 +659,7 @@ def _write_facets(records, out: _Writer) -> dict:
         manifest[facet] = {}
         for n, value in enumerate(sorted(values[facet])):
             manifest[facet][value] = n
-            out.write(f"f/{facet}/{n}.bin", encode_docset(values[facet][value], len(records)))
+            out.write(f"f/{facet}/{n}.bin", _docset(np.array(values[facet][value]), len(records)))
     return manifest
 
 
@@ -737,12 +697,13 @@ def _length_range(keys: list[str]) -> list[int]:
 
 
 def _write_t2s(texts: list[str], out: _Writer) -> None:
+    """The query's table, for the Simplified characters of `texts` (the replies' texts, or their
+    distinct characters)."""
     present: set[str] = set()
-    for text in texts:  # one set: a set per text, all alive at once, took 1.6 GB at 30,000 replies
+    for text in texts:
         present.update(text)
     pairs = sorted((ord(k), ord(v)) for k, v in analyzer.t2s_table().items() if v in present)
-    data = bytearray()
-    _gaps([k for k, _ in pairs], data)
+    data = bytearray(gaps([k for k, _ in pairs]))
     for k, v in pairs:
         varint(2 * (v - k) if v >= k else 2 * (k - v) - 1, data)
     out.write("t2s.gz", gzip.compress(bytes(data), compresslevel=9, mtime=0))
