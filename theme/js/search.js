@@ -436,14 +436,17 @@
         var starts = first.filter(function (t) {
           return lookup.cover.every(function (part, i) { return sets[i].has(t + 2 * part[0]); });
         });
-        if (starts.length) {
-          found.set(id, starts.some(function (t) { return (t & 1) === 0; }));
-          lookup.starts.set(id, starts);
-        }
+        matched(lookup, found, id, starts);
       });
       return found;
     });
   };
+  // A candidate whose phrase starts at these tagged positions (if any): found, in its head when one is.
+  function matched(lookup, found, id, starts) {
+    if (!starts.length) return;
+    found.set(id, starts.some(function (t) { return (t & 1) === 0; }));
+    lookup.starts.set(id, starts);
+  }
   // Each candidate's own text, read only as far as the phrase can be: where the positions that came with
   // the shard (small entries hold theirs inline) allow it to start.
   Index.prototype.verifyByText = function (lookup, candidates) {
@@ -457,10 +460,7 @@
         starts = starts === null ? Array.from(here) : starts.filter(function (t) { return here.has(t); });
       });
       if (all || (starts !== null && !starts.length)) {  // the positions decide
-        if (starts.length) {
-          found.set(id, starts.some(function (t) { return (t & 1) === 0; }));
-          lookup.starts.set(id, starts);
-        }
+        matched(lookup, found, id, starts);
         return null;
       }
       var limit = starts === null ? Infinity : Math.max.apply(null, starts.map(function (t) { return t >> 1; })) + length;
@@ -500,13 +500,19 @@
     });
   };
   // ---- Highlighting: text nodes and <mark>, never HTML ----
-  function highlight(element, text, list, t2s) {
+  // A text normalised character by character: its characters, the normalised text, and for each code
+  // unit of that the character it came from.
+  function byCharacter(text, t2s) {
     var chars = Array.from(text), normal = '', owner = [];
     chars.forEach(function (ch, i) {
       var n = normalise(ch, t2s);
       for (var k = 0; k < n.length; k++) owner.push(i);
       normal += n;
     });
+    return {chars: chars, normal: normal, owner: owner};
+  }
+  function highlight(element, text, list, t2s) {
+    var t = byCharacter(text, t2s), chars = t.chars, normal = t.normal, owner = t.owner;
     var marked = new Array(chars.length).fill(false);
     list.forEach(function (term) {
       var at = normal.indexOf(term);
@@ -531,12 +537,7 @@
     return element;
   }
   function window_(text, term, t2s, span) {
-    var chars = Array.from(text), normal = '', owner = [];
-    chars.forEach(function (ch, i) {
-      var n = normalise(ch, t2s);
-      for (var k = 0; k < n.length; k++) owner.push(i);
-      normal += n;
-    });
+    var t = byCharacter(text, t2s), chars = t.chars, normal = t.normal, owner = t.owner;
     var at = normal.indexOf(term);
     if (at < 0) return null;
     var start = Math.max(0, owner[at] - span), end = Math.min(chars.length, owner[at] + term.length + span);
