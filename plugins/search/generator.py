@@ -83,7 +83,7 @@ class SearchGenerator(Generator):
 
     def generate_output(self, writer):
         # Waited for before the export, not alongside it: the child's memory and the export workers' would
-        # add up (with a forked child, a 20,000-reply build peaked at 1,774 MB so and 1,197 MB this way).
+        # add up (a 20,000-reply build peaked at 1,774 MB with them alongside, 1,197 MB this way).
         self.stats = self.indexing.join()
         self.indexing = None
         log.info("search: %s", self.stats)
