@@ -259,6 +259,24 @@ def test_the_index_updated_in_a_child_process_equals_one_updated_here(basic, tmp
     assert index.open_index(str(tmp_path / "child")).latest_generation() == generation
 
 
+def test_indexing_does_not_ask_the_file_system_once_per_posting(basic, tmp_path, monkeypatch):
+    """Whoosh looks up a field's length column on disk for each posting it writes unless the column
+    exists (3.8 million stat calls at 10,000 replies, a fifth of the indexing time)."""
+    from search import index
+    from whoosh.filedb.filestore import FileStorage
+
+    records = _stored_records(_ix(basic))
+    calls = []
+    real = FileStorage.file_exists
+    monkeypatch.setattr(FileStorage, "file_exists", lambda self, name: calls.append(name) or real(self, name))
+    index.update(str(tmp_path / "ix"), records)
+    _, postings = _contents(tmp_path / "ix")
+    assert sum(len(docs) for _, _, docs in postings) > 400
+    # The short ID fields (key, filters) still ask once per document: eight per reply, not hundreds.
+    text_column = [name for name in calls if "_text_len" in name]
+    assert len(text_column) <= 2, text_column
+
+
 def test_a_failed_index_update_fails_the_build_with_its_error(fixture_copy, tmp_path):
     from search import index
 
