@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import time
 from dataclasses import asdict
@@ -75,8 +74,8 @@ def run(replies: int, seed: int, work: Path, results: Path, pagefind_too: bool =
     site_work = work / str(replies)
     logs = site_work / "logs"
     content = site_work / "content"
-    if content.exists():
-        shutil.rmtree(content)
+    builds.empty_trash(site_work)  # a previous run's, if it stopped before emptying it
+    builds.discard(content)
     load = os.getloadavg()  # other work on the machine skews every figure: the report says how busy it was
     started = time.perf_counter()
     corpus.write(content, replies, seed)
@@ -96,6 +95,10 @@ def run(replies: int, seed: int, work: Path, results: Path, pagefind_too: bool =
         f"The incremental builds add one paragraph to the letter of {edited.relative_to(content)} and build "
         "again with the caches of the full build (this project starts every build from an empty output "
         "folder, DELETE_OUTPUT_DIRECTORY, so it writes every page again).",
+        "Folders of an earlier run (corpus, output, cache) are moved aside before a full build and deleted "
+        "after the measurements: on ext4 without a journal, files created within minutes of a mass deletion "
+        "cost many times more system time (bench/builds.py, discard). Deletions a build makes itself, such "
+        "as Pelican emptying its output folder in the incremental builds, stay in its figures.",
     ]
     probe = logs / "probe-full.json"
     for name, step in (("ours_full", lambda: builds.full(ours, logs, probe)),
@@ -161,6 +164,7 @@ def run(replies: int, seed: int, work: Path, results: Path, pagefind_too: bool =
     path = report.write(results, result)
     raw = {**result, "targets": [asdict(t) for t in result["targets"]]}
     path.with_suffix(".json").write_text(json.dumps(raw, ensure_ascii=False, indent=1), encoding="utf-8")
+    builds.empty_trash(site_work)
     return path
 
 

@@ -108,3 +108,20 @@ def test_a_steps_peak_memory_counts_its_worker_processes(tmp_path):
               "        pool.map(hold, [1, 2])\n")
     step = measure.run("workers", [sys.executable, "-c", script], tmp_path / "log")
     assert step.peak_mb > 280  # two workers of 150 MB each at the same time; either alone is under 170
+
+
+def test_folders_of_an_earlier_run_are_moved_aside_and_deleted_after_the_measurements(tmp_path):
+    work = tmp_path / "10"
+    for name in ("output", "cache"):
+        (work / name / "sub").mkdir(parents=True)
+        (work / name / "sub" / "page.html").write_text(name, encoding="utf-8")
+    builds.discard(work / "output")
+    (work / "output").mkdir()  # the next build's, discarded again: no name clash in the trash
+    builds.discard(work / "output")
+    builds.discard(work / "cache")
+    builds.discard(work / "missing")
+    assert sorted(p.name for p in work.iterdir()) == [builds.TRASH]
+    assert len(list((work / builds.TRASH).iterdir())) == 3
+    builds.empty_trash(work)
+    assert list(work.iterdir()) == []
+
