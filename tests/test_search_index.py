@@ -53,7 +53,7 @@ def test_a_summary_reply_is_indexed_by_its_summary_never_its_letter(basic):
     assert "甲乙丙" not in static["entries"] and "专用句" not in static["entries"]
     index = basic / "search" / "index"
     texts = [json.dumps(r, ensure_ascii=False) for r in result_files(index)]
-    texts += [gzip.decompress(p.read_bytes()).decode("utf-8") for p in index.glob("l/*/*.gz")]
+    texts += [gzip.decompress(p.read_bytes()).decode("utf-8") for p in index.glob("l/*.gz")]
     assert any("指导意见" in t for t in texts) and not any("全文专用句子" in t for t in texts)
 
 
@@ -105,6 +105,19 @@ def _letter(index, doc: int) -> str:
     for piece, following in zip(pieces, pieces[1:]):
         assert len(piece) > size and following.startswith(piece[size:])
     return "".join(piece[:size] for piece in pieces[:-1]) + (pieces[-1] if pieces else "")
+
+
+def test_letter_pieces_after_the_first_are_files_of_one_folder(tmp_path_factory):
+    """The first piece is in the result file; every other one is l/<doc>-<k>.gz, never empty, and l/
+    holds nothing else (no folder per reply)."""
+    _, output = generated_site(tmp_path_factory)
+    folder = output / "search" / "index"
+    results = result_files(folder)
+    expected = {f"{doc}-{k}.gz" for doc, r in enumerate(results) for k in range(1, r["c"])}
+    assert len(expected) > len(results)  # most letters have several pieces
+    assert sorted(p.name for p in (folder / "l").iterdir()) == sorted(expected)
+    assert all(p.is_file() and p.stat().st_size > 0 for p in (folder / "l").iterdir())
+    assert all(r["l"] for r in results if r["c"] > 1)
 
 
 def test_a_result_file_converts_its_own_traditional_characters(tmp_path_factory):

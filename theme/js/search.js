@@ -264,9 +264,9 @@
     return new Response(stream).text();
   }
   // A reply's result file (export._write_docs): {t, u, n, x, d, p: what the result shows; h: head text;
-  // m: [[label, value]] metadata; c: number of letter pieces (l/<id>/<k>.gz); s: the Simplified forms of
-  // the Traditional characters in all of these and in the letter}.  The reply's own texts are
-  // normalised with `s`, so they need no conversion table.
+  // m: [[label, value]] metadata; c: number of letter pieces; l: the first piece (the others are
+  // l/<id>-<k>.gz); s: the Simplified forms of the Traditional characters in all of these and in the
+  // letter}.  The reply's own texts are normalised with `s`, so they need no conversion table.
   Index.prototype.result = function (id) {
     if (!this.results) this.results = new Map();
     if (!this.results.has(id)) {
@@ -282,9 +282,10 @@
     }
     return this.results.get(id);
   };
-  // Piece k of a letter; each overlaps the next (export.letter_pieces).
+  // Piece k of a letter; each overlaps the next (export.letter_pieces).  The first is in the result file.
   Index.prototype.piece = function (id, k) {
-    return this.get('l/' + id + '/' + k + '.gz').then(gunzip);
+    if (k === 0) return this.result(id).then(function (r) { return r.l; });
+    return this.get('l/' + id + '-' + k + '.gz').then(gunzip);
   };
 
   // {ids: [...], head: Map id -> Set of terms found in the head, deputies: [...]}, ranked.
@@ -470,10 +471,9 @@
   // Whether a reply's text holds a term that ends by code point `limit` of its normalised searchable
   // text (head, then metadata values and letter, a line each; a term never spans a line): true in the
   // head, false in the body, null not at all.  The letter is read piece by piece, as far as the term or
-  // the limit; with no limit the first piece is asked for together with the result file.
+  // the limit.
   Index.prototype.contains = function (id, term, limit) {
     var self = this, size = this.letterPiece;
-    if (limit === Infinity) this.piece(id, 0);
     return this.result(id).then(function (r) {
       var head = normalise(r.h, r.t2s);
       if (head.indexOf(term) >= 0) return true;
@@ -638,14 +638,13 @@
       if (focus && items.length) items[0].querySelector('a').focus();
     });
   };
-  // A result costs its result file when its terms are in its head; a snippet from the letter costs
-  // the piece holding the term, or the pieces up to it when the index did not tell where it is (the
-  // first asked for together with the result file).
+  // A result costs its result file when its terms are in its head, metadata or the letter's first
+  // piece; a snippet from further in the letter costs the piece holding the term, or the pieces up to it
+  // when the index did not tell where it is.
   Page.prototype.item = function (id) {
     var self = this, head = this.found.head.get(id) || new Set(), at = this.found.body.get(id) || new Map();
     var missing = this.found.terms.filter(function (t) { return !head.has(t); });
     var known = missing.filter(function (t) { return at.has(t); });
-    if (missing.length && !known.length) this.index.piece(id, 0);
     var first = known.length ? Math.min.apply(null, known.map(function (t) { return at.get(t); })) : null;
     return this.index.result(id).then(function (d) { return self.render(id, d, d.t2s, missing, first); });
   };
