@@ -153,6 +153,7 @@ def main(argv=None) -> int:
     build(content, work / "output", report["full build"])
     index = work / "output" / "search" / "index"
     files, size = _folder_size(index)
+    # Whoosh's files: not the record of the static export next to them (generator.kept_index: static-<output>.json)
     whoosh = [p for p in (work / "cache" / "search").rglob("*") if p.is_file() and "/static-" not in p.as_posix()]
     whoosh_files, whoosh_size = len(whoosh), sum(p.stat().st_size for p in whoosh)
     manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))

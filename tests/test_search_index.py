@@ -153,7 +153,7 @@ def test_unchanged_replies_are_not_indexed_again(fixture_copy, tmp_path, caplog)
     caplog.clear()
     build(content, out)
     assert "search: 0 indexed, 0 removed, 4 unchanged" in caplog.text
-    assert "(copied from the cache)" in caplog.text  # nor exported again
+    assert "(kept from the previous build)" in caplog.text  # nor exported again
     assert _ix(out, content).latest_generation() == generation  # nothing was written
 
     reply = content / "replies" / "2017" / "sheng-jianyi-0512.md"
@@ -168,10 +168,16 @@ def test_unchanged_replies_are_not_indexed_again(fixture_copy, tmp_path, caplog)
     withheld.write_text(text, encoding="utf-8")
     caplog.clear()
     build(content, out)
-    assert "search: 0 indexed, 1 removed, 3 unchanged" in caplog.text
+    assert "search: 0 indexed, 1 removed, 3 unchanged" in caplog.text and "(exported)" in caplog.text
     assert _urls(query.search(_ix(out, content), "民盟省委")) == []
     static = read_static_index(out / "search" / "index")
     assert static["manifest"]["docs"] == 3 and "民盟省" not in static["entries"]
+    # Its address, subject, lead and category are nowhere in the index: no file of the last one is left.
+    for path in (out / "search" / "index").rglob("*"):
+        if path.is_file():
+            data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+            text = data.decode("utf-8", "replace")
+            assert not any(trace in text for trace in ("sheng-tian-0101", "农村", "民盟", "电子商务")), path
 
 
 def test_settings_are_checked():

@@ -150,7 +150,7 @@ class Summary:
     bytes: int = 0
     build: str = ""
     facets: dict = field(default_factory=dict)
-    reused: bool = False  # copied from the cache: the same replies were exported before
+    reused: bool = False  # kept from the previous build: the same replies were exported then
 
 
 class _Writer:
@@ -191,37 +191,57 @@ def _power_of_two(total: int, target: int) -> int:
 FORMAT_VERSION = 10
 
 
-def export_cached(records: list[dict], cache: str, folder: str, page_size: int, workers: int = 1) -> Summary:
-    """Write the static index of `records` into `folder`, copying it from `cache` when the same replies
-    were exported before (a build where no reply changed costs a copy, not an export)."""
+def set_aside(folder: str, slot: str) -> None:
+    """Move the previous build's index `folder` into `slot` in the cache, before Pelican cleans the output
+    folder, so that `export_or_keep` can put it back.  When there is none, or it cannot be renamed (the
+    cache on another file system, a slot left by a build that failed), it stays: Pelican deletes it."""
+    try:
+        os.rename(folder, slot)
+    except OSError:
+        pass
+
+
+def export_or_keep(records: list[dict], slot: str, folder: str, page_size: int, workers: int = 1) -> Summary:
+    """Write the static index of `records` into `folder`, or rename the previous build's back from `slot`
+    (`set_aside`) when it is an export of the same replies: a build in which no reply changed writes no
+    file.  The record of that export, a file next to the slot (`slot`.json), is not in the output."""
     digest = hashlib.sha256(repr((FORMAT_VERSION, analyzer.VERSION, page_size, sorted(
         (r["key"], r["hash"]) for r in records))).encode("utf-8")).hexdigest()
-    os.makedirs(cache, exist_ok=True)
-    cached = os.path.join(cache, f"static-{digest[:16]}")
-    reused = os.path.isdir(cached)
-    if not reused:
-        for old in os.listdir(cache):
-            if old.startswith("static-"):
-                shutil.rmtree(os.path.join(cache, old), ignore_errors=True)
-        summary = export(records, cached + ".new", page_size, workers)
-        with open(os.path.join(cached + ".new", ".summary.json"), "w", encoding="utf-8") as handle:
-            json.dump(summary.__dict__, handle)
-        os.rename(cached + ".new", cached)
-    with open(os.path.join(cached, ".summary.json"), encoding="utf-8") as handle:
-        summary = Summary(**{**json.load(handle), "reused": reused})
-    if os.path.isdir(folder):
-        shutil.rmtree(folder)
-    shutil.copytree(cached, folder, ignore=shutil.ignore_patterns(".summary.json"), copy_function=_link_or_copy)
+    record = slot + ".json"
+    kept = _recorded(record, slot)
+    if kept is not None and kept[0] == digest:
+        try:
+            os.makedirs(os.path.dirname(folder), exist_ok=True)
+            os.rename(slot, folder)
+            return kept[1]
+        except OSError:
+            pass  # `folder` is in the way (the output folder was not cleaned): exported again
+    if os.path.exists(record):
+        os.remove(record)  # an export cut short is never taken for the recorded one
+    summary = export(records, folder, page_size, workers)
+    # The old export is deleted after the new one is written, not before: on ext4 without a journal,
+    # creating many files within minutes of deleting many is slow (the kernel scans for recently deleted
+    # inodes: 40,000 files cost 16-33 s of system time instead of 1 s).  The record is written last, so
+    # a build killed while deleting leaves a slot without a record, which is never taken.
+    shutil.rmtree(slot, ignore_errors=True)
+    with open(record + ".new", "w", encoding="utf-8") as handle:
+        json.dump({"digest": digest, "summary": summary.__dict__}, handle)
+    os.replace(record + ".new", record)
     return summary
 
 
-def _link_or_copy(source: str, target: str) -> None:
-    """Hard links cost nothing (nothing writes to these files after the export); copies when the cache and
-    the output are on different file systems."""
+def _recorded(record: str, slot: str) -> tuple[str, Summary] | None:
+    """The digest and summary of the export in `slot`, or None when its record is missing or unreadable,
+    or the slot's manifest is not the recorded build's (another export, or one cut short)."""
     try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+        with open(record, encoding="utf-8") as handle:
+            kept = json.load(handle)
+        summary = Summary(**{**kept["summary"], "reused": True})
+        with open(os.path.join(slot, MANIFEST), encoding="utf-8") as handle:
+            build = json.load(handle)["build"]
+        return (kept["digest"], summary) if summary.build == build else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def export(records: list[dict], folder: str, page_size: int, workers: int = 1) -> Summary:

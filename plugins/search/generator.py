@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import posixpath
@@ -44,6 +45,10 @@ def options(settings) -> dict:
         raise ValueError(f"SEARCH['page_size'] must be a positive integer, not {merged['page_size']!r}")
     if not isinstance(merged["workers"], int) or merged["workers"] < 0:
         raise ValueError(f"SEARCH['workers'] must be 0 (one per core) or a positive integer, not {merged['workers']!r}")
+    folder = posixpath.normpath(str(merged["index_path"]))
+    if folder == "." or folder.split("/")[0] == ".." or posixpath.isabs(folder):
+        # The build moves this folder into the cache and back, and deletes it before an export.
+        raise ValueError(f"SEARCH['index_path'] must be a folder inside the output folder, not {merged['index_path']!r}")
     if not merged["workers"]:
         merged["workers"] = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
     return merged
@@ -70,9 +75,24 @@ def filter_choices(records: list[dict], key_classes=()) -> list[dict]:
             for facet in index.FACETS]
 
 
+def kept_index(settings, output_path: str) -> str:
+    """Where the previous build's static index waits in the cache while Pelican cleans the output folder:
+    one per content folder and output folder, so builds into other output folders never take it."""
+    output = hashlib.sha1(os.path.realpath(output_path).encode("utf-8")).hexdigest()[:12]
+    return os.path.join(index.directory(settings), f"static-{output}")
+
+
 class SearchGenerator(Generator):
-    def generate_context(self):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.options = options(self.settings)
+        self.target = os.path.join(self.output_path, os.path.normpath(self.options["index_path"]))
+        self.kept = kept_index(self.settings, self.output_path)
+        # Pelican constructs the generators, then cleans the output folder: the index is moved out of
+        # its way, to be renamed back if no reply changed (155,000 files at 10,000 replies).
+        export.set_aside(self.target, self.kept)
+
+    def generate_context(self):
         articles = [a for a in self.context.get("articles", []) if hasattr(a, "reply")]
         self.records = records = [document.record(a) for a in articles]
         self.folder = index.directory(self.settings)
@@ -87,13 +107,12 @@ class SearchGenerator(Generator):
         self.stats = self.indexing.join()
         self.indexing = None
         log.info("search: %s", self.stats)
-        target = os.path.join(self.output_path, self.options["index_path"])
-        summary = export.export_cached(self.records, self.folder, target, self.options["page_size"],
-                                       self.options["workers"])
+        summary = export.export_or_keep(self.records, self.kept, self.target, self.options["page_size"],
+                                        self.options["workers"])
         self.records = None  # the build needs them no more: their memory returns for the rest of the build
         log.info("search: static index of %d replies, %d grams in %d shards, %d files, %.1f MB (%s)",
                  summary.docs, summary.grams, summary.shards, summary.files, summary.bytes / 1e6,
-                 "copied from the cache" if summary.reused else "exported")
+                 "kept from the previous build" if summary.reused else "exported")
         script = self.write_script()
         writer.write_file(self.options["save_as"], self.get_template("search"), self.context,
                           url=self.options["url"], search_index=self.options["index_path"],
