@@ -68,6 +68,20 @@ def test_a_changed_reply_is_exported_again_and_the_previous_index_deleted(fixtur
     assert not os.path.exists(_kept(out, tmp_path / "cache", content))  # deleted once the new one was written
 
 
+def test_an_export_deletes_the_index_copies_older_builds_kept_in_the_cache(tmp_path):
+    cache = tmp_path / "cache"
+    out = build(CONTENT, tmp_path / "output")
+    folder = os.path.dirname(_kept(out, cache))
+    old = [os.path.join(folder, "static-0123456789abcdef"), os.path.join(folder, "static-fedcba9876543210.new")]
+    for path in old:
+        os.makedirs(os.path.join(path, "g"))
+    shutil.rmtree(_index(out))  # the next build exports
+
+    build(CONTENT, out)
+    assert not [p for p in old if os.path.exists(p)]
+    assert os.path.isfile(_kept(out, cache) + ".json")
+
+
 @pytest.mark.parametrize("damage", ["missing", "corrupt", "another build", "manifest"])
 def test_an_index_without_a_matching_record_is_exported_again(tmp_path, damage):
     out = build(CONTENT, tmp_path / "output")

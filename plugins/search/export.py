@@ -64,6 +64,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import unicodedata
 import zlib
@@ -224,10 +225,19 @@ def export_or_keep(records: list[dict], slot: str, folder: str, page_size: int, 
     # inodes: 40,000 files cost 16-33 s of system time instead of 1 s).  The record is written last, so
     # a build killed while deleting leaves a slot without a record, which is never taken.
     shutil.rmtree(slot, ignore_errors=True)
+    _drop_cache_copies(os.path.dirname(slot))
     with open(record + ".new", "w", encoding="utf-8") as handle:
         json.dump({"digest": digest, "summary": summary.__dict__}, handle)
     os.replace(record + ".new", record)
     return summary
+
+
+def _drop_cache_copies(cache: str) -> None:
+    """Delete the copies of the index that builds before format 10 kept in the cache (static-<16 hex
+    digits of the replies' digest>), which nothing reads any more: a whole index each."""
+    for name in os.listdir(cache):
+        if re.fullmatch(r"static-[0-9a-f]{16}(\.new)?", name):
+            shutil.rmtree(os.path.join(cache, name), ignore_errors=True)
 
 
 def _recorded(record: str, slot: str) -> tuple[str, Summary] | None:
