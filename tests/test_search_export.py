@@ -221,6 +221,15 @@ def test_the_entries_are_those_of_the_reference_byte_for_byte(records, tmp_path,
     assert count > len({k for r in ordered for k in _reply_keys(r["text"], r["head_length"])})  # phrases
 
 
+def test_the_export_waits_before_the_entries_not_before_the_files_of_each_reply(records, tmp_path):
+    """The build's Whoosh child may still be indexing during the light part of the export."""
+    folder = tmp_path / "index"
+    seen = []
+    export.export(records, str(folder), 5, wait=lambda: seen.append(sorted(p.name for p in folder.iterdir())))
+    assert seen == [["a", "f", "l", "r"]]
+    assert {"g", "p", export.MANIFEST} <= {p.name for p in folder.iterdir()}
+
+
 # ---- The integer keys ----
 
 def test_integer_keys_sort_and_hash_as_their_strings():

@@ -202,10 +202,12 @@ def set_aside(folder: str, slot: str) -> None:
         pass
 
 
-def export_or_keep(records: list[dict], slot: str, folder: str, page_size: int, workers: int = 1) -> Summary:
+def export_or_keep(records: list[dict], slot: str, folder: str, page_size: int, workers: int = 1,
+                   wait=lambda: None) -> Summary:
     """Write the static index of `records` into `folder`, or rename the previous build's back from `slot`
     (`set_aside`) when it is an export of the same replies: a build in which no reply changed writes no
-    file.  The record of that export, a file next to the slot (`slot`.json), is not in the output."""
+    file.  The record of that export, a file next to the slot (`slot`.json), is not in the output.
+    `wait()` is called before the part of the export that takes memory (see `export`)."""
     digest = hashlib.sha256(repr((FORMAT_VERSION, analyzer.VERSION, page_size, sorted(
         (r["key"], r["hash"]) for r in records))).encode("utf-8")).hexdigest()
     record = slot + ".json"
@@ -214,12 +216,13 @@ def export_or_keep(records: list[dict], slot: str, folder: str, page_size: int, 
         try:
             os.makedirs(os.path.dirname(folder), exist_ok=True)
             os.rename(slot, folder)
+            wait()
             return kept[1]
         except OSError:
             pass  # `folder` is in the way (the output folder was not cleaned): exported again
     if os.path.exists(record):
         os.remove(record)  # an export cut short is never taken for the recorded one
-    summary = export(records, folder, page_size, workers)
+    summary = export(records, folder, page_size, workers, wait)
     # The old export is deleted after the new one is written, not before: on ext4 without a journal,
     # creating many files within minutes of deleting many is slow (the kernel scans for recently deleted
     # inodes: 40,000 files cost 16-33 s of system time instead of 1 s).  The record is written last, so
@@ -254,20 +257,25 @@ def _recorded(record: str, slot: str) -> tuple[str, Summary] | None:
         return None
 
 
-def export(records: list[dict], folder: str, page_size: int, workers: int = 1) -> Summary:
-    """Write the static index of the public replies' `records` (document.record) into `folder`."""
+def export(records: list[dict], folder: str, page_size: int, workers: int = 1, wait=lambda: None) -> Summary:
+    """Write the static index of the public replies' `records` (document.record) into `folder`.
+
+    The files of each reply, the filters and the deputies come first: they take little memory, so they
+    are written while the build's Whoosh child may still be indexing; `wait()` is called before the
+    keys' entries, whose arrays and worker processes would add to the child's memory."""
     if os.path.isdir(folder):
         shutil.rmtree(folder)
     out = _Writer(folder)
     records = sorted(records, key=rank.date_key)
-    corpus = keyarrays.Corpus([r["text"] for r in records], [r["head_length"] for r in records])
     summary = Summary(docs=len(records))
-    summary.grams, summary.shards = _write_entries(corpus, out, workers)
-    _write_t2s(corpus.alphabet.chars, out)
-    del corpus  # its arrays are the largest the export holds
     _write_docs(records, out)
     summary.facets = _write_facets(records, out)
     deputy_shards, key_lengths, long_keys = _write_deputies(records, out)
+    wait()
+    corpus = keyarrays.Corpus([r["text"] for r in records], [r["head_length"] for r in records])
+    summary.grams, summary.shards = _write_entries(corpus, out, workers)
+    _write_t2s(corpus.alphabet.chars, out)
+    del corpus  # its arrays are the largest the export holds
     summary.build = out.digest.hexdigest()[:12]
     out.json(MANIFEST, {
         "version": FORMAT_VERSION, "build": summary.build, "docs": len(records), "gram": analyzer.GRAM,

@@ -102,13 +102,11 @@ class SearchGenerator(Generator):
         self.context["search_filters"] = filter_choices(records, self.context.get("key_classes", []))
 
     def generate_output(self, writer):
-        # Waited for before the export, not alongside it: the child's memory and the export workers' would
-        # add up (a 20,000-reply build peaked at 1,774 MB with them alongside, 1,197 MB this way).
-        self.stats = self.indexing.join()
-        self.indexing = None
-        log.info("search: %s", self.stats)
+        # The export writes its light files while the child indexes, and waits for it before the keys'
+        # entries: the child's memory and the export workers' would add up (a 20,000-reply build peaked
+        # at 1,774 MB with them alongside, 1,197 MB this way).
         summary = export.export_or_keep(self.records, self.kept, self.target, self.options["page_size"],
-                                        self.options["workers"])
+                                        self.options["workers"], wait=self.join)
         self.records = None  # the build needs them no more: their memory returns for the rest of the build
         log.info("search: static index of %d replies, %d grams in %d shards, %d files, %.1f MB (%s)",
                  summary.docs, summary.grams, summary.shards, summary.files, summary.bytes / 1e6,
@@ -118,6 +116,12 @@ class SearchGenerator(Generator):
                           url=self.options["url"], search_index=self.options["index_path"],
                           search_build=summary.build, search_page_size=self.options["page_size"],
                           search_script=script, relative_urls=self.settings["RELATIVE_URLS"])
+
+    def join(self) -> None:
+        """Wait for the Whoosh child (its errors fail the build)."""
+        self.stats = self.indexing.join()
+        self.indexing = None
+        log.info("search: %s", self.stats)
 
     def write_script(self) -> str:
         """The theme's search.js without comments and indentation (a quarter smaller: every first query
