@@ -97,6 +97,18 @@ def test_leaks_are_found_through_markup_entities_and_escapes(tmp_path, basic_sec
     assert [(leak.path, leak.secret.text) for leak in found] == [(name, WITHHELD_SENTENCE)]
 
 
+def test_files_shared_among_worker_processes_give_the_same_leaks(tmp_path, basic_secrets, monkeypatch):
+    monkeypatch.setattr(disclosure, "_CHUNK", 3)
+    for i in range(20):
+        folder = tmp_path / f"d{i % 4}"
+        folder.mkdir(exist_ok=True)
+        text = f"<p>不予公开的答复正文独有句子壬癸{i}</p>" if i % 7 == 0 else f"<p>答复正文{i}</p>"
+        (folder / f"{i}.html").write_text(text, encoding="utf-8")
+    alone = disclosure.leaks(tmp_path, basic_secrets)
+    assert len({leak.path for leak in alone}) == 3
+    assert disclosure.leaks(tmp_path, basic_secrets, workers=2) == alone
+
+
 def test_the_output_check_runs_after_every_other_finalized_receiver(tmp_path):
     from pelican import Pelican, signals
     from pelican.settings import read_settings
