@@ -255,8 +255,8 @@ def _contents(folder) -> tuple[list, list]:
 
     with index.open_index(str(folder)).reader() as reader:
         stored = list(reader.all_stored_fields())
-        keys = [fields["key"] for fields in stored]
-        postings = [(name, term, sorted(keys[d] for d in reader.postings(name, term).all_ids()))
+        postings = [(name, term, sorted(reader.stored_fields(d)["key"] for d in reader.postings(name, term).all_ids()
+                                        if not reader.is_deleted(d)))
                     for name, term in reader.all_terms()]
     return stored, postings
 
@@ -294,6 +294,37 @@ def test_indexing_does_not_ask_the_file_system_once_per_posting(basic, tmp_path,
     # The short ID fields (key, filters) still ask once per document: eight per reply, not hundreds.
     text_column = [name for name in calls if "_text_len" in name]
     assert len(text_column) <= 2, text_column
+
+
+def test_the_compact_posting_pool_writes_the_index_whoosh_s_own_pool_writes(basic, tmp_path, monkeypatch):
+    from search import index
+    from whoosh.writing import PostingPool
+
+    records = _stored_records(_ix(basic))
+    # Updates that each change one reply and add one: Whoosh merges the small segments, adding their
+    # postings (document numbers and weights as stored) to the pool of the segment being written.
+    versions = [records]
+    for n in range(6):
+        latest = [dict(r) for r in versions[-1]]
+        latest[n % 4] = {**latest[n % 4], "hash": f"changed {n}", "text": latest[n % 4]["text"] + f"第{n}次修改"}
+        latest.append({**records[n % 4], "key": f"extra/{n}/", "hash": f"extra {n}"})
+        versions.append(latest)
+    for version in versions:
+        index.update(str(tmp_path / "compact"), version)
+    monkeypatch.setattr(index, "_Postings", lambda: PostingPool(TempStorage(tmp_path / "runs"), None))
+    for version in versions:
+        index.update(str(tmp_path / "whoosh"), version)
+    compact, whoosh = _contents(tmp_path / "compact"), _contents(tmp_path / "whoosh")
+    assert len(compact[0]) == 10 and sum(len(docs) for _, _, docs in compact[1]) > 800
+    assert len(index.open_index(str(tmp_path / "compact"))._segments()) < len(versions)  # merged
+    assert compact == whoosh
+
+
+def TempStorage(folder):
+    from whoosh.filedb.filestore import FileStorage
+
+    folder.mkdir(exist_ok=True)
+    return FileStorage(str(folder))
 
 
 def test_a_failed_index_update_fails_the_build_with_its_error(fixture_copy, tmp_path):
