@@ -216,10 +216,11 @@ def export_or_keep(records: list[dict], slot: str, folder: str, page_size: int, 
         try:
             os.makedirs(os.path.dirname(folder), exist_ok=True)
             os.rename(slot, folder)
-            wait()
-            return kept[1]
         except OSError:
             pass  # `folder` is in the way (the output folder was not cleaned): exported again
+        else:
+            wait()
+            return kept[1]
     if os.path.exists(record):
         os.remove(record)  # an export cut short is never taken for the recorded one
     summary = export(records, folder, page_size, workers, wait)
