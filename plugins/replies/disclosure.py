@@ -26,7 +26,6 @@ import codecs
 import gzip
 import html
 import json
-import multiprocessing
 import os
 import re
 from collections import defaultdict
@@ -37,6 +36,7 @@ import ahocorasick_rs
 from pelican import signals
 
 from . import registry
+from .workers import cores, pool_map
 
 MIN_LENGTH = 10
 
@@ -324,12 +324,8 @@ def leaks(output_path, found: list[Secret], workers: int = 1) -> list[Leak]:
     paths = list(_files(os.fspath(output_path)))
     _JOB["matcher"] = _Matcher(by_text)
     try:
-        if workers < 2 or len(paths) < 2 * _CHUNK:
-            hits = _hits(paths)
-        else:
-            chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                hits = [hit for part in pool.imap_unordered(_hits, chunks) for hit in part]
+        chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
+        hits = [hit for part in pool_map(_hits, chunks, workers) for hit in part]
     finally:
         _JOB.clear()
     result = {Leak(name, secret) for name, text in hits for secret in by_text[text]}
@@ -375,8 +371,7 @@ def verify_output(pelican) -> None:
     store = registry.store_for(pelican.settings)
     if store is None:
         return
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     found = leaks(pelican.output_path, store.secrets if store.secrets is not None else secrets(store),
-                  workers=min(4, cores))
+                  workers=cores())
     if found:
         raise DisclosureError(found, pelican.output_path)

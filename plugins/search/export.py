@@ -58,11 +58,9 @@ covers on its own (`_write_entries`), by several worker processes when there are
 from __future__ import annotations
 
 import bisect
-import gc
 import gzip
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -72,6 +70,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from replies.workers import pool_map
 
 from . import analyzer, document, keyarrays, rank
 from .index import FACETS
@@ -545,21 +545,6 @@ def _partition(p: int) -> tuple:
     return len(encoded), extended, out.digest.hexdigest(), out.files, out.bytes
 
 
-def _pool_map(function, items, workers: int) -> list:
-    """function over items, in forked worker processes when there are several workers (results in order)."""
-    if workers < 2 or len(items) < 2:
-        return [function(item) for item in items]
-    # Frozen, the build's objects are left alone by the workers' garbage collector, so their memory
-    # pages stay shared with the build process instead of being copied into every worker.
-    gc.collect()
-    gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(items))) as pool:
-            return pool.map(function, items, chunksize=1)
-    finally:
-        gc.unfreeze()
-
-
 def _write_entries(corpus: keyarrays.Corpus, out: _Writer, workers: int) -> tuple[int, int]:
     """Every gram, shorter key and frequent phrase, in shard files; returns (entries, shards).
 
@@ -578,13 +563,13 @@ def _write_entries(corpus: keyarrays.Corpus, out: _Writer, workers: int) -> tupl
     _JOB.update(bits=bits, folder=folder, corpus=corpus, total=total, ranges=list(zip(cuts, cuts[1:])),
                 out=out.folder, phrases=_Phrases(corpus, total))
     try:
-        _pool_map(_spill, list(range(workers)), workers)
+        pool_map(_spill, list(range(workers)), workers)
         encoded, extended = _entries(0, out)
         size = sum(len(data) for _, data in encoded) << bits
         shard_bits = _JOB["shard_bits"] = max(bits, (_power_of_two(size, SHARD_BYTES) - 1).bit_length())
         _write_shards(encoded, shard_bits, 0, bits, out)
         count = len(encoded)
-        for n, more, digest, files, size in _pool_map(_partition, list(range(1, 1 << bits)), workers):
+        for n, more, digest, files, size in pool_map(_partition, list(range(1, 1 << bits)), workers):
             count += n
             extended += more
             out.digest.update(digest.encode())

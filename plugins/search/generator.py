@@ -12,7 +12,7 @@ import rjsmin
 from pelican.generators import Generator
 
 from browse import names
-from replies import schema
+from replies import schema, workers
 from replies.settings import namespaced
 
 from . import document, export, index
@@ -50,7 +50,7 @@ def options(settings) -> dict:
         # The build moves this folder into the cache and back, and deletes it before an export.
         raise ValueError(f"SEARCH['index_path'] must be a folder inside the output folder, not {merged['index_path']!r}")
     if not merged["workers"]:
-        merged["workers"] = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+        merged["workers"] = workers.cores()
     return merged
 
 

@@ -1,0 +1,29 @@
+"""Forked worker processes for the build's passes over many files: the search plugin's static export and
+the disclosure check of the output.  A worker reads what the build process set up before forking (a
+module-level job), so nothing is pickled but the items and the results."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+
+
+def cores(limit: int = 4) -> int:
+    """The cores this process may run on, at most `limit`."""
+    return min(limit, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+def pool_map(function, items: list, workers: int) -> list:
+    """function over items, in forked worker processes when there are several workers (results in order)."""
+    if workers < 2 or len(items) < 2:
+        return [function(item) for item in items]
+    # Frozen, the build's objects are left alone by the workers' garbage collector, so their memory
+    # pages stay shared with the build process instead of being copied into every worker.
+    gc.collect()
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(items))) as pool:
+            return pool.map(function, items, chunksize=1)
+    finally:
+        gc.unfreeze()
