@@ -311,7 +311,7 @@ def test_the_compact_posting_pool_writes_the_index_whoosh_s_own_pool_writes(basi
         versions.append(latest)
     for version in versions:
         index.update(str(tmp_path / "compact"), version)
-    monkeypatch.setattr(index, "_Postings", lambda: PostingPool(TempStorage(tmp_path / "runs"), None))
+    monkeypatch.setattr(index, "_PostingPool", lambda: PostingPool(_run_storage(tmp_path / "runs"), None))
     for version in versions:
         index.update(str(tmp_path / "whoosh"), version)
     compact, whoosh = _contents(tmp_path / "compact"), _contents(tmp_path / "whoosh")
@@ -320,7 +320,8 @@ def test_the_compact_posting_pool_writes_the_index_whoosh_s_own_pool_writes(basi
     assert compact == whoosh
 
 
-def TempStorage(folder):
+def _run_storage(folder):
+    """Where Whoosh's own pool writes its run files."""
     from whoosh.filedb.filestore import FileStorage
 
     folder.mkdir(exist_ok=True)

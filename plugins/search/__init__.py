@@ -2,10 +2,11 @@
 
 Signals:
 - get_generators: adds SearchGenerator, which runs after the articles are read and the browse plugin
-  has linked the deputies: generate_context starts the update of the Whoosh index in the cache folder
-  (only replies that changed are indexed again) in a child process, which runs while the other
-  generators write their pages; generate_output waits for it, exports the static index and writes the
-  search page.
+  has linked the deputies.  Made before Pelican cleans the output folder, it moves the previous build's
+  static index aside; generate_context starts the update of the Whoosh index in the cache folder (only
+  replies that changed are indexed again) in a child process, which runs while the other generators
+  write their pages; generate_output renames the previous static index back if no reply changed, or
+  exports it anew (waiting for the child before the memory-heavy part), and writes the search page.
 """
 
 from __future__ import annotations
