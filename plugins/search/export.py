@@ -377,11 +377,11 @@ class _Postings:
         self.docset = np.where(list_size <= bitmap_size, 0, 1)
         self.docset[count * 2 > total] = 2
         chosen = self.docset == 1
-        rank = np.cumsum(chosen) - 1
+        nth = np.cumsum(chosen) - 1
         on = chosen[of]
         self.bitmaps, self.bitmap_at = keyarrays.bitmaps(
-            member_doc[on] - first[of[on]], rank[of[on]], self.bitmap_size[chosen])
-        self.bitmap_rank = rank
+            member_doc[on] - first[of[on]], nth[of[on]], self.bitmap_size[chosen])
+        self.bitmap_rank = nth
 
         # Headsets: none, all, the bitmap of members or the list of members, whichever is smaller.
         heads = np.add.reduceat(head.astype(np.int64), kstart) if members else np.zeros(0, dtype=np.int64)
@@ -397,11 +397,11 @@ class _Postings:
         self.head_end = np.zeros(len(kstart), dtype=np.int64)
         self.head_begin[partial], self.head_end[partial] = begins, ends
         by_bitmap = partial & ~by_list
-        rank = np.cumsum(by_bitmap) - 1
+        nth = np.cumsum(by_bitmap) - 1
         on = head & by_bitmap[of]
         self.head_bitmaps, self.head_bitmap_at = keyarrays.bitmaps(
-            index[on], rank[of[on]], (count[by_bitmap] + 7) // 8)
-        self.head_bitmap_rank = rank
+            index[on], nth[of[on]], (count[by_bitmap] + 7) // 8)
+        self.head_bitmap_rank = nth
         # 0 none, 1 all, 2 bitmap, 3 list (the tag byte)
         self.headset = np.where(heads == 0, 0, np.where(heads == count, 1, np.where(by_list, 3, 2)))
 
