@@ -130,7 +130,8 @@ def _heads(r: _Bytes, count: int) -> list[bool]:
 
 
 def read_static_index(folder: Path) -> dict:
-    """{key: (docs, heads, positions or None)} of every entry, and the documents, read from the files."""
+    """{key: (docs, heads, positions or None, piece codes or None)} of every entry, and the documents,
+    read from the files; a shorter key's piece codes are None for the members with the key in the head."""
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     total, entries = manifest["docs"], {}
     for shard in sorted((folder / "g").glob("*.bin")):
@@ -143,7 +144,14 @@ def read_static_index(folder: Path) -> dict:
             body = _Bytes((folder / "e" / f"{r.v()}.bin").read_bytes()) if flag == 1 else r
             docs = _docset(body, total)
             heads = _heads(body, len(docs))
-            positions = None
+            positions = pieces = None
+            if len(key) < analyzer.GRAM:
+                codes = body.data[body.at:body.at + (heads.count(False) + 3) // 4]
+                body.at += len(codes)
+                pieces, nth = [], 0
+                for head in heads:
+                    pieces.append(None if head else codes[nth >> 2] >> 2 * (nth & 3) & 3)
+                    nth += not head
             if len(key) == analyzer.GRAM:
                 mode = body.byte()
                 if mode == 1:
@@ -158,7 +166,7 @@ def read_static_index(folder: Path) -> dict:
                         chunk = _Bytes((folder / "p" / f"{first + c}.bin").read_bytes())
                         end = starts[c + 1] if c + 1 < chunks else len(docs)
                         positions += [chunk.listed() for _ in range(end - starts[c])]
-            entries[key] = (docs, heads, positions)
+            entries[key] = (docs, heads, positions, pieces)
     return {"manifest": manifest, "entries": entries}
 
 

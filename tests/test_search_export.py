@@ -93,7 +93,19 @@ def _encode_headset(flags: list[bool]) -> bytes:
     return bytes(min(bitmap, listed, key=len))
 
 
-def reference_entries(texts: list[str], head_lengths: list[int]) -> tuple[dict[str, bytes], int]:
+def _piece_codes(flags: list[bool], positions: list[list[int]], letter_starts: list[int]) -> bytes:
+    """For the members not in the head, the code of the letter piece holding the first occurrence (0 in
+    the metadata, the last code for any later piece), four two-bit codes to a byte."""
+    codes = [min(max(0, ((tagged[0] >> 1) - start) // export.LETTER_PIECE), keyarrays.PIECE_CODES - 1)
+             for flag, tagged, start in zip(flags, positions, letter_starts) if not flag]
+    out = bytearray((len(codes) + 3) // 4)
+    for i, code in enumerate(codes):
+        out[i >> 2] |= code << 2 * (i & 3)
+    return bytes(out)
+
+
+def reference_entries(texts: list[str], head_lengths: list[int],
+                      letter_starts: list[int]) -> tuple[dict[str, bytes], int]:
     """({path under the index folder: bytes} of every g/, e/ and p/ file, number of entries)."""
     total = len(texts)
     bits = max(0, min(8, (total // export.PARTITION_REPLIES).bit_length()))
@@ -104,8 +116,8 @@ def reference_entries(texts: list[str], head_lengths: list[int]) -> tuple[dict[s
             postings[key].append((doc, tagged))
     files: dict[str, bytes] = {}
 
-    def entry(ids, heads, positions, numbers) -> bytes:
-        body = _encode_docset(ids, total) + _encode_headset(heads)
+    def entry(ids, heads, positions, numbers, pieces=b"") -> bytes:
+        body = _encode_docset(ids, total) + _encode_headset(heads) + pieces
         if positions is not None:
             members = [export.gaps(tagged) for tagged in positions]
             if sum(map(len, members)) <= export.INLINE_POSITIONS:
@@ -144,7 +156,8 @@ def reference_entries(texts: list[str], head_lengths: list[int]) -> tuple[dict[s
             positions = [tagged for _, tagged in postings[key]]
             heads = [not tagged[0] & 1 for tagged in positions]
             gram = len(key) == GRAM
-            entries.append(keyed(key, entry(ids, heads, positions if gram else None, numbers)))
+            pieces = b"" if gram else _piece_codes(heads, positions, [letter_starts[doc] for doc in ids])
+            entries.append(keyed(key, entry(ids, heads, positions if gram else None, numbers, pieces)))
             if gram and len(ids) >= threshold:
                 for phrase, phrase_ids, phrase_heads in _phrases(key, ids, positions, texts, head_lengths, threshold):
                     phrases.append(keyed(phrase, entry(phrase_ids, phrase_heads, None, numbers)))
@@ -207,7 +220,8 @@ def test_the_entries_are_those_of_the_reference_byte_for_byte(records, tmp_path,
     ordered = sorted(records, key=export.rank.date_key)
     if (partition_replies, solo_bytes) not in _REFERENCES:
         _REFERENCES[partition_replies, solo_bytes] = reference_entries(
-            [r["text"] for r in ordered], [r["head_length"] for r in ordered])
+            [r["text"] for r in ordered], [r["head_length"] for r in ordered],
+            [export.letter_start(r) for r in ordered])
     expected, count = _REFERENCES[partition_replies, solo_bytes]
     got = _written(tmp_path / "index")
     assert sorted(got) == sorted(expected)

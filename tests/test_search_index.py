@@ -81,21 +81,35 @@ def test_the_static_index_holds_exactly_the_grams_of_the_searchable_texts(tmp_pa
         expected[key] = {url for url, text in truth.texts.items() if key in text}
         assert len(expected[key]) >= 50, key
     # The texts the browser checks phrases against (r/ and l/) are the texts the positions point into.
-    shown = {}
+    shown, pieces_of = {}, {}
     for i, (url, text) in enumerate(zip(url_of, results)):
         letter = _letter(out / "search" / "index", i)
         head = analyzer.normalise(text["h"])
         shown[url] = (head + "\n" + analyzer.normalise("\n".join([v for _, v in text["m"]] + [letter])), len(head))
         assert head == truth.heads[url]
-    for key, (ids, heads, positions) in static["entries"].items():
+        pieces_of[url] = ([analyzer.normalise(v) for _, v in text["m"]],
+                          [analyzer.normalise(p) for p in letter_pieces(out / "search" / "index", i)])
+    codes, size = 0, static["manifest"]["letterPiece"]
+    for key, (ids, heads, positions, pieces) in static["entries"].items():
         urls = [url_of[i] for i in ids]
         assert set(urls) == expected[key], key
         assert heads == [key in truth.heads[u] for u in urls], key
+        # A shorter key tells, for a reply without it in the head, the letter piece that first holds it
+        # (code 0 also when the metadata does; the last code also for a later piece).
+        assert (pieces is not None) == (len(key) < analyzer.GRAM), key
+        for url, code in zip(urls, pieces or []):
+            if code is not None:
+                meta, letter = pieces_of[url]
+                first = 0 if not code and any(key in value for value in meta) else next(
+                    k for k, piece in enumerate(letter) if 0 <= piece.find(key) < size)  # where it starts
+                assert code == min(first, 3), (key, url)
+                codes += code > 0
         if positions is not None:
             for url, tagged in zip(urls, positions):
                 text, head_length = shown[url]
                 assert [t >> 1 for t in tagged] == [i for i in range(len(text)) if text.startswith(key, i)], key
                 assert all((t & 1) == ((t >> 1) > head_length) for t in tagged), key
+    assert codes > 100 or content == "basic"  # many replies hold a shorter key only in a later piece
 
 
 def _letter(index, doc: int) -> str:

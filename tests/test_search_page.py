@@ -282,26 +282,27 @@ def test_a_term_in_a_letter_gets_its_snippet_from_the_piece_holding_it(browser_p
     assert files == [f"/search/index/r/{doc}.gz", *later]
 
 
-def test_a_term_without_positions_reads_the_letter_in_order(browser_page, sample, sample_url):
-    """A term shorter than a gram has no positions: its snippet reads the pieces up to the one holding
-    it, the first from the result file."""
-    index = sample / "search" / "index"
+def test_a_term_without_positions_reads_the_one_piece_its_code_points_to(browser_page, tmp_path_factory,
+                                                                         generated_url):
+    """A term shorter than a gram has no positions, but its entry gives each reply's piece code: its
+    snippet downloads the result file and the piece holding the term, not the pieces before it."""
+    index = generated_site(tmp_path_factory)[1] / "search" / "index"
     every = [json.dumps(r, ensure_ascii=False) for r in result_files(index)]
     every += [gzip.decompress(p.read_bytes()).decode("utf-8") for p in index.glob("l/*.gz")]
-    doc, term = next((doc, pieces[1][i:i + 3]) for doc in range(len(result_files(index)))
-                     for pieces in [letter_pieces(index, doc)] if len(pieces) > 1
-                     for i in range(60, len(pieces[1]) - 3)
-                     if re.fullmatch(r"[\u4e00-\u9fff]{3}", pieces[1][i:i + 3])
-                     and sum(pieces[1][i:i + 3] in t for t in every) == 1)
+    doc, term = next((doc, pieces[2][i:i + 3]) for doc in range(len(result_files(index)))
+                     for pieces in [letter_pieces(index, doc)] if len(pieces) > 2
+                     for i in range(60, len(pieces[2]) - 3)
+                     if re.fullmatch(r"[\u4e00-\u9fff]{3}", pieces[2][i:i + 3])
+                     and sum(pieces[2][i:i + 3] in t for t in every) == 1)
     requested = []
     page = browser_page
-    page.goto(f"{sample_url}/search/")
+    page.goto(f"{generated_url}/search/")
     page.on("request", lambda request: requested.append(urlparse(request.url).path))
     _search(page, term)
     assert [r["href"] for r in _results(page)] == [f"/{result_file(index, doc)['u']}"]
     assert term in page.inner_text(".jy-search__snippet mark")
     files = [p for p in requested if p.startswith(("/search/index/r/", "/search/index/l/"))]
-    assert files == [f"/search/index/r/{doc}.gz", f"/search/index/l/{doc}-1.gz"]
+    assert files == [f"/search/index/r/{doc}.gz", f"/search/index/l/{doc}-2.gz"]
 
 
 def test_a_long_chinese_term_asks_for_a_deputy_only_when_it_is_a_listed_key(browser_page, generated_url):

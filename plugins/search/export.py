@@ -19,8 +19,8 @@ and the display data of the results it shows; never the whole index.  Layout und
                         [k * LETTER_PIECE, (k + 1) * LETTER_PIECE + PIECE_OVERLAP) (an empty letter has
                         one empty piece, in its result file); a snippet needs the piece holding the
                         term: the browser finds it from the term's position (inline positions) and the
-                        letter's start (after the result file's head and metadata), else reads the
-                        pieces in order.  One folder for all, as r/: a folder per reply cost an inode
+                        letter's start (after the result file's head and metadata), or from a shorter
+                        key's piece code, else reads the pieces in order.  One folder for all, as r/: a folder per reply cost an inode
                         and a directory block each, while ext4 (hashed directories) and web servers
                         look a name up by its hash, as fast among the ~300,000 of 100,000 replies
     f/<facet>/<n>.bin   the replies of one filter value (a doc set)
@@ -36,8 +36,9 @@ Replies are numbered 0…N-1 in date order (rank.date_key).  Binary files are se
 LEB128 varints ("v") and bytes:
 
     entry      = v(len(key)) key(UTF-8) flag(byte) (body | v(n): the body is e/<n>.bin)   flag 0 | 1
-    body       = docset headset [positions]          positions only for keys of GRAM characters; keys
-                                                     longer than GRAM are frequent phrases (_Phrases)
+    body       = docset headset [pieces] [positions]  pieces only for keys shorter than GRAM, positions
+                                                     only for keys of GRAM characters; keys longer than
+                                                     GRAM are frequent phrases (_Phrases)
     docset     = 0 v(count) v(gap)…                  list: gaps, the first from -1
                | 1 v(first) v(nbytes) bytes          bitmap from `first`, bit k of byte j = doc first+8j+k
                | 2 v(count) v(gap)…                  every reply except these
@@ -47,6 +48,13 @@ LEB128 varints ("v") and bytes:
                | 2 v(first file) v(chunks) v(start)…  in p/<first file + i>, chunk i starting at member
                                                      `start` (the first chunk starts at 0, not stored)
     member     = v(count) v(gap)…                    tagged positions 2 * position + (1 in the body)
+    pieces     = bytes                               for each member not in the head (headset), in order,
+                                                     two bits (the lowest first, four to a byte): the
+                                                     letter piece holding the key's first occurrence in
+                                                     the body, 0 also when that is in the metadata, 3
+                                                     also for a later piece; so that a snippet of a key
+                                                     without positions reads one piece, not the pieces
+                                                     up to it (about a quarter of a byte per member)
 
 Sizes are chosen so that a shard holds about SHARD_BYTES; measured in bench/search_bench.py.
 
@@ -189,7 +197,7 @@ def _power_of_two(total: int, target: int) -> int:
 
 
 #: Bumped when the format of the files changes.
-FORMAT_VERSION = 10
+FORMAT_VERSION = 11
 
 
 def set_aside(folder: str, slot: str) -> None:
@@ -273,7 +281,8 @@ def export(records: list[dict], folder: str, page_size: int, workers: int = 1, w
     summary.facets = _write_facets(records, out)
     deputy_shards, key_lengths, long_keys = _write_deputies(records, out)
     wait()
-    corpus = keyarrays.Corpus([r["text"] for r in records], [r["head_length"] for r in records])
+    corpus = keyarrays.Corpus([r["text"] for r in records], [r["head_length"] for r in records],
+                              [letter_start(r) for r in records], LETTER_PIECE)
     summary.grams, summary.shards = _write_entries(corpus, out, workers)
     _write_t2s(corpus.alphabet.chars, out)
     del corpus  # its arrays are the largest the export holds
@@ -405,6 +414,18 @@ class _Postings:
         # 0 none, 1 all, 2 bitmap, 3 list (the tag byte)
         self.headset = np.where(heads == 0, 0, np.where(heads == count, 1, np.where(by_list, 3, 2)))
 
+        # Pieces: the piece codes of the members of shorter keys not in the head, four to a byte.
+        coded = ~head & ~self.gram[of]
+        per_key = np.add.reduceat(coded.astype(np.int64), kstart) if members else np.zeros(0, dtype=np.int64)
+        size = (per_key + 3) // 4
+        self.piece_at = np.zeros(len(kstart) + 1, dtype=np.int64)
+        np.cumsum(size, out=self.piece_at[1:])
+        nth = np.cumsum(coded) - 1 - np.repeat(np.cumsum(per_key) - per_key, count)  # index among its key's
+        slots = np.zeros(4 * int(self.piece_at[-1]), dtype=np.uint8)
+        slots[4 * self.piece_at[of[coded]] + nth[coded]] = tag[starts[coded]] >> 1
+        self.pieces = (slots.reshape(-1, 4) << np.array([0, 2, 4, 6], dtype=np.uint8)).sum(
+            axis=1, dtype=np.uint8).tobytes()
+
 
 def _entries(p: int, out: _Writer) -> tuple[list, list]:
     """(entries, frequent-phrase entries) of partition p as (key hash, bytes); large bodies written."""
@@ -431,13 +452,14 @@ def _encode_block(k: "_Postings", files, out: _Writer, encoded: list, extended: 
     listed, bitmaps, head_list, head_bitmaps, positions = k.listed, k.bitmaps, k.head_list, k.head_bitmaps, k.positions
     position_begin, position_end = k.position_begin.tolist(), k.position_end.tolist()
     hashes = alphabet.crc(k.keys).tolist()
+    piece_at = k.piece_at.tolist()
     threshold = phrases.threshold
-    for (key, h, gram, count, kstart, kend, records_begin, records_end, docset, list_begin, list_end, first,
-         bitmap_size, bitmap_rank, headset, head_begin, head_end, head_rank) in zip(
+    for n, (key, h, gram, count, kstart, kend, records_begin, records_end, docset, list_begin, list_end, first,
+         bitmap_size, bitmap_rank, headset, head_begin, head_end, head_rank) in enumerate(zip(
             k.keys.tolist(), hashes, k.gram.tolist(), k.count.tolist(), k.start.tolist(), k.end.tolist(),
             k.records[0].tolist(), k.records[1].tolist(), k.docset.tolist(), k.list_begin.tolist(),
             k.list_end.tolist(), k.first.tolist(), k.bitmap_size.tolist(), k.bitmap_rank.tolist(),
-            k.headset.tolist(), k.head_begin.tolist(), k.head_end.tolist(), k.head_bitmap_rank.tolist()):
+            k.headset.tolist(), k.head_begin.tolist(), k.head_end.tolist(), k.head_bitmap_rank.tolist())):
         if docset == 0:
             body = b"\x00" + listed[list_begin:list_end]
         elif docset == 1:
@@ -453,6 +475,8 @@ def _encode_block(k: "_Postings", files, out: _Writer, encoded: list, extended: 
             at = k.head_bitmap_at[head_rank]
             body += b"\x02" + head_bitmaps[at:k.head_bitmap_at[head_rank + 1]]
         text = alphabet.text(key)
+        if not gram:
+            body += k.pieces[piece_at[n]:piece_at[n + 1]]
         if gram:
             begin, end = position_begin[kstart], position_end[kend - 1]
             if end - begin <= INLINE_POSITIONS:
@@ -639,6 +663,12 @@ class _Phrases:
                 yield phrase + chars[char], ids, found_positions[first] < corpus.head_length[ids]
                 if end + 1 < PHRASE_LIMIT:
                     stack.append((phrase + chars[char], found_docs, found_positions, at[found]))
+
+
+def letter_start(record: dict) -> int:
+    """Where the letter starts in the record's normalised text (document.normalised_text): after the
+    head and a line per metadata value."""
+    return len(analyzer.normalise(record["head"] + "\n" + "".join(v + "\n" for _, v in record["meta"])))
 
 
 def letter_pieces(letter: str) -> list[str]:

@@ -135,16 +135,19 @@ def bitmaps(positions: np.ndarray, groups: np.ndarray, sizes: np.ndarray) -> tup
 
 #: What the export spills for each key of each reply: for a gram of GRAM characters, one record per
 #: occurrence with its tagged position (2 * position + 1 in the body); for a shorter key, one record per
-#: reply with tag 0 when it occurs in the head, 1 when only in the body.
+#: reply with tag 0 when it occurs in the head, else 1 + 2 * the piece code of its first occurrence in the
+#: body (Corpus.piece_codes).
 RECORD = np.dtype([("key", "<u8"), ("doc", "<u4"), ("tag", "<u4")])
-_BATCH_DOCS = 1 << 14  # a batch numbers its replies in 15 bits (see Corpus.records)
+_BATCH_DOCS = 1 << 12  # a batch numbers its replies in 12 bits (see Corpus.records)
 _SHORT = 48  # bits of a key of fewer than GRAM characters that can be non-zero
+#: Piece codes are 0…PIECE_CODES-1 (two bits); a later piece has the last code.
+PIECE_CODES = 4
 
 
 class Corpus:
     """The normalised texts of the replies as one array of character ids, each text followed by a 0."""
 
-    def __init__(self, texts: list[str], head_lengths: list[int]):
+    def __init__(self, texts: list[str], head_lengths: list[int], letter_starts: list[int], letter_piece: int):
         self.alphabet = Alphabet(texts)
         lengths = np.array([len(t) for t in texts], dtype=np.int64)
         self.base = np.zeros(len(texts) + 1, dtype=np.int64)
@@ -153,6 +156,14 @@ class Corpus:
         for doc, text in enumerate(texts):
             self.ids[self.base[doc]:self.base[doc + 1] - 1] = self.alphabet.ids(text)
         self.head_length = np.array(head_lengths, dtype=np.int64)
+        self.letter_start = np.array(letter_starts, dtype=np.int64)
+        self.letter_piece = letter_piece
+
+    def piece_codes(self, doc: np.ndarray, position: np.ndarray) -> np.ndarray:
+        """The letter piece (export.letter_pieces) holding each position of a reply's normalised text, as
+        a code: 0 also before the letter (in the metadata), PIECE_CODES - 1 also for later pieces."""
+        piece = (position - self.letter_start[doc]) // self.letter_piece
+        return np.clip(piece, 0, PIECE_CODES - 1).astype(np.uint64)
 
     def batches(self, start: int, stop: int, chars: int = 1 << 18):
         """Ranges of replies from start to stop of about `chars` characters each."""
@@ -187,17 +198,20 @@ class Corpus:
             inside &= present[i:i + size]
             key |= chars[i] << np.uint64(CHAR_BITS * (GRAM - 1 - i))
             if i < GRAM - 1:
-                # reply (in the batch), key, body flag: sorted, the first of each key holds the head flag
-                shorts.append(((doc[inside] - start).astype(np.uint64) << np.uint64(_SHORT + 1))
-                              | ((key[inside] >> np.uint64(64 - _SHORT)) << np.uint64(1)) | body[inside])
+                # reply (in the batch), key, body flag, piece code: sorted, the first of each key holds the
+                # head flag, or the body flag and the code of the first piece holding it
+                shorts.append(((doc[inside] - start).astype(np.uint64) << np.uint64(_SHORT + 3))
+                              | ((key[inside] >> np.uint64(64 - _SHORT)) << np.uint64(3))
+                              | (body[inside].astype(np.uint64) << np.uint64(2))
+                              | (self.piece_codes(doc[inside], position[inside]) * body[inside]))
         grams = np.empty(int(inside.sum()), dtype=RECORD)
         grams["key"], grams["doc"], grams["tag"] = key[inside], doc[inside], tag[inside]
         found = np.sort(np.concatenate(shorts))
         keep = np.ones(len(found), dtype=bool)
-        keep[1:] = (found[1:] >> np.uint64(1)) != (found[:-1] >> np.uint64(1))
+        keep[1:] = (found[1:] >> np.uint64(3)) != (found[:-1] >> np.uint64(3))
         found = found[keep]
         short = np.empty(len(found), dtype=RECORD)
-        short["key"] = ((found >> np.uint64(1)) & np.uint64((1 << _SHORT) - 1)) << np.uint64(64 - _SHORT)
-        short["doc"] = (found >> np.uint64(_SHORT + 1)) + np.uint64(start)
-        short["tag"] = found & np.uint64(1)
+        short["key"] = ((found >> np.uint64(3)) & np.uint64((1 << _SHORT) - 1)) << np.uint64(64 - _SHORT)
+        short["doc"] = (found >> np.uint64(_SHORT + 3)) + np.uint64(start)
+        short["tag"] = ((found >> np.uint64(2)) & np.uint64(1)) | ((found & np.uint64(3)) << np.uint64(1))
         return np.concatenate([grams, short])

@@ -159,8 +159,20 @@
   function members(r, count, into, from) {
     for (var m = 0; m < count; m++) into[from + m] = listOf(r);
   }
+  // The piece codes of a shorter key (export.py: pieces): two bits for each member not in the head.
+  function pieces(r, heads) {
+    var codes = new Array(heads.length), nth = 0;
+    heads.forEach(function (head, m) {
+      if (head) return;
+      codes[m] = (r.b[r.i + (nth >> 2)] >> 2 * (nth & 3)) & 3;
+      nth++;
+    });
+    r.i += (nth + 3) >> 2;
+    return codes;
+  }
 
-  // An entry: {docs, heads, where: Map doc -> member index, positions (for 3-character keys)}.
+  // An entry: {docs, heads, where: Map doc -> member index, positions (keys of GRAM characters) or
+  // pieces (shorter keys)}.
   Index.prototype.shard = function (n) {
     var self = this;
     return this.get('g/' + n.toString(16) + '.bin').then(function (bytes) {
@@ -177,9 +189,9 @@
   };
   Index.prototype.skipBody = function (r, key) {
     var total = this.total;
-    var docs = docset(r, total);
-    headset(r, docs.length);
-    if (Array.from(key).length === GRAM) {
+    var docs = docset(r, total), heads = headset(r, docs.length), length = Array.from(key).length;
+    if (length < GRAM) pieces(r, heads);
+    if (length === GRAM) {
       var mode = r.byte();
       if (mode === 1) members(r, docs.length, [], 0);
       else { r.v(); var chunks = r.v(); for (var c = 1; c < chunks; c++) r.v(); }
@@ -215,6 +227,7 @@
   Index.prototype.body = function (key, r) {
     var docs = docset(r, this.total), entry = {docs: docs, heads: headset(r, docs.length), where: new Map()};
     docs.forEach(function (d, i) { entry.where.set(d, i); });
+    if (Array.from(key).length < GRAM) entry.pieces = pieces(r, entry.heads);
     if (Array.from(key).length === GRAM) {
       var mode = r.byte();
       if (mode === 1) { entry.positions = new Array(docs.length); members(r, docs.length, entry.positions, 0); }
@@ -360,16 +373,21 @@
       if (!head.has(id)) head.set(id, new Set());
       head.get(id).add(term);
     }
-    // id -> Map term -> its first position in the body (code points), where the index told it: the
-    // positions of a gram (inline, or loaded to check a phrase) and the starts of a phrase checked by
-    // positions.  A snippet then reads the one letter piece that holds it.
+    // id -> Map term -> where in the body the index told it is: {at: its first position (code points)}
+    // from the positions of a gram (inline, or loaded to check a phrase) or the starts of a phrase
+    // checked by positions; {piece: code} from a shorter key's piece codes.  A snippet then reads the one
+    // letter piece that holds it.
     var body = new Map();
+    function inPiece(id, term, code) {
+      if (!body.has(id)) body.set(id, new Map());
+      body.get(id).set(term, {piece: code});
+    }
     function inBody(id, term, tagged) {
       var first = null;
       tagged.forEach(function (t) { if ((t & 1) && (first === null || t < first)) first = t; });
       if (first === null) return;
       if (!body.has(id)) body.set(id, new Map());
-      body.get(id).set(term, first >> 1);
+      body.get(id).set(term, {at: first >> 1});
     }
     var phrases = lookups.filter(function (l) { return l.cover; });
     var checked = phrases.reduce(function (promise, l) {
@@ -391,6 +409,7 @@
           var member = e.where.get(id);
           if (e.heads[member]) inHead(id, l.term);
           else if (positions && positions[member]) inBody(id, l.term, positions[member]);
+          else if (e.pieces) inPiece(id, l.term, e.pieces[member]);
         });
       });
       var boosted = new Set();
@@ -642,14 +661,20 @@
   // piece; a snippet from further in the letter costs the piece holding the term, or the pieces up to it
   // when the index did not tell where it is.
   Page.prototype.item = function (id) {
-    var self = this, head = this.found.head.get(id) || new Set(), at = this.found.body.get(id) || new Map();
+    var self = this, head = this.found.head.get(id) || new Set(), body = this.found.body.get(id) || new Map();
     var missing = this.found.terms.filter(function (t) { return !head.has(t); });
-    var known = missing.filter(function (t) { return at.has(t); });
-    var first = known.length ? Math.min.apply(null, known.map(function (t) { return at.get(t); })) : null;
-    return this.index.result(id).then(function (d) { return self.render(id, d, d.t2s, missing, first); });
+    var known = missing.filter(function (t) { return body.has(t); }).map(function (t) { return body.get(t); });
+    return this.index.result(id).then(function (d) {
+      // The first piece that holds one of the missing terms, as far as the index told where they are.
+      var pieces = known.map(function (where) {
+        return 'piece' in where ? where.piece : Math.floor((where.at - d.letterAt) / self.index.letterPiece);
+      });
+      var first = pieces.length ? Math.max(0, Math.min(d.c - 1, Math.min.apply(null, pieces))) : null;
+      return self.render(id, d, d.t2s, missing, first);
+    });
   };
-  // `missing`: the terms not in the result's head; `first`: the first position in the body of one of
-  // them, when known.
+  // `missing`: the terms not in the result's head; `first`: the letter piece that first holds one of
+  // them, when the index told it.
   Page.prototype.render = function (id, d, t2s, missing, first) {
     var self = this, list = this.found.terms;
     var li = document.createElement('li'), h = document.createElement('h2'), a = document.createElement('a');
@@ -682,22 +707,19 @@
         });
       });
     }
-    function letter(k) {
-      if (k >= d.c) return Promise.resolve();
+    // Pieces k…end-1 in order until one holds a missing term: whether one did.
+    function letter(k, end) {
+      if (k >= end) return Promise.resolve(false);
       return self.index.piece(id, k).then(function (text) {
-        if (!find([['', text]], t2s)) return letter(k + 1);
+        return find([['', text]], t2s) || letter(k + 1, end);
       });
     }
-    // The piece holding a known position (letter pieces start every letterPiece characters); should
-    // normalisation have moved it, the pieces in order.
-    function piece(at) {
-      var k = Math.min(d.c - 1, Math.floor((at - d.letterAt) / self.index.letterPiece));
-      if (k < 0) return letter(0);
-      return self.index.piece(id, k).then(function (text) {
-        if (!find([['', text]], t2s)) return letter(0);
-      });
+    // The piece the index points to, then the ones after it (a piece code's last value stands for later
+    // pieces too), then the ones before it (should normalisation have moved a position).
+    function from(k) {
+      return letter(k, d.c).then(function (found) { return found || letter(0, k); });
     }
-    var done = find(d.m, t2s) ? Promise.resolve() : first === null ? letter(0) : piece(first);
+    var done = find(d.m, t2s) ? Promise.resolve() : from(first === null ? 0 : first);
     return done.then(function () {
       if (snippet.childNodes.length) li.appendChild(snippet);
       return li;
