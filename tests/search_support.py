@@ -171,8 +171,8 @@ def read_static_index(folder: Path) -> dict:
 
 
 def result_file(folder: Path, doc: int) -> dict:
-    """A reply's result file (r/<doc>.gz): display data, head, metadata, number of letter pieces, the
-    first piece, t2s map."""
+    """A reply's result file (r/<doc>.gz): display data, head, metadata, number of letter pieces, t2s
+    map."""
     return json.loads(gzip.decompress((folder / "r" / f"{doc}.gz").read_bytes()))
 
 
@@ -182,10 +182,9 @@ def result_files(folder: Path) -> list[dict]:
 
 
 def letter_pieces(folder: Path, doc: int) -> list[str]:
-    """The pieces of a reply's letter: the first in its result file, the others l/<doc>-<k>.gz."""
-    result = result_file(folder, doc)
-    return [result["l"]] + [gzip.decompress((folder / "l" / f"{doc}-{k}.gz").read_bytes()).decode("utf-8")
-                            for k in range(1, result["c"])]
+    """The pieces of a reply's letter, l/<doc>-<k>.gz."""
+    return [gzip.decompress((folder / "l" / f"{doc}-{k}.gz").read_bytes()).decode("utf-8")
+            for k in range(result_file(folder, doc)["c"])]
 
 
 def whoosh_index(content: Path, output: Path):

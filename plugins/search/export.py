@@ -11,18 +11,18 @@ and the display data of the results it shows; never the whole index.  Layout und
     p/<n>.bin           position chunks of frequent grams of GRAM characters
     r/<doc>.gz          a reply's result file (gzip JSON): what a result shows (subject, address,
                         number, document number, date, deputies), the head text, the body metadata, the
-                        number of letter pieces, the letter's first piece, and the Simplified form of
-                        every Traditional character in all of it and in the letter; so a result whose
-                        term is in its head, metadata or first piece costs this one file, and no reply
-                        text needs the query's t2s table
-    l/<doc>-<k>.gz      piece k >= 1 of the letter, gzip UTF-8; piece k holds characters
+                        number of letter pieces, and the Simplified form of every Traditional character
+                        in all of it and in the letter; so a result whose terms are in its head or
+                        metadata costs this one file, and no reply text needs the query's t2s table.
+                        The letter is not in it: most results shown have their terms in the head
+    l/<doc>-<k>.gz      piece k of the letter, gzip UTF-8; piece k holds characters
                         [k * LETTER_PIECE, (k + 1) * LETTER_PIECE + PIECE_OVERLAP) (an empty letter has
-                        one empty piece, in its result file); a snippet needs the piece holding the
-                        term: the browser finds it from the term's position (inline positions) and the
-                        letter's start (after the result file's head and metadata), or from a shorter
-                        key's piece code, else reads the pieces in order.  One folder for all, as r/: a folder per reply cost an inode
+                        none); a snippet needs the piece holding the term: the browser finds it from
+                        the term's position (inline positions) and the letter's start (after the result
+                        file's head and metadata), or from a shorter key's piece code, else reads the
+                        pieces in order.  One folder for all, as r/: a folder per reply cost an inode
                         and a directory block each, while ext4 (hashed directories) and web servers
-                        look a name up by its hash, as fast among the ~300,000 of 100,000 replies
+                        look a name up by its hash, as fast among the ~430,000 of 100,000 replies
     f/<facet>/<n>.bin   the replies of one filter value (a doc set)
     a/<shard>.json      deputies by name, full pinyin and initials: name, delegation, page, replies; the
                         manifest lists the few Chinese keys longer than NAME_LENGTH characters (names of
@@ -197,7 +197,7 @@ def _power_of_two(total: int, target: int) -> int:
 
 
 #: Bumped when the format of the files changes.
-FORMAT_VERSION = 11
+FORMAT_VERSION = 12
 
 
 def set_aside(folder: str, slot: str) -> None:
@@ -690,17 +690,17 @@ def traditional(texts: list[str]) -> dict[str, str]:
 
 
 def _write_docs(records, out: _Writer) -> None:
-    """One result file per reply (r/) with its letter's first piece, and the letter's other pieces (l/)."""
+    """One result file per reply (r/), and the pieces of its letter (l/)."""
     for i, record in enumerate(records):
-        pieces = letter_pieces(record["letter"]) or [""]
+        pieces = letter_pieces(record["letter"])
         values = [record["title"], record["number"], record["doc_no"], record["people"], record["head"],
                   *(v for pair in record["meta"] for v in pair), record["letter"]]
         text = json.dumps({"t": record["title"], "u": record["url"], "n": record["number"], "x": record["doc_no"],
                            "d": record["date"], "p": record["people"], "h": record["head"], "m": record["meta"],
-                           "c": len(pieces), "l": pieces[0], "s": traditional(values)},
+                           "c": len(pieces), "s": traditional(values)},
                           ensure_ascii=False, separators=(",", ":"))
         out.write(f"r/{i}.gz", _gzip(text))
-        for k, piece in enumerate(pieces[1:], 1):
+        for k, piece in enumerate(pieces):
             out.write(f"l/{i}-{k}.gz", _gzip(piece))
 
 

@@ -277,9 +277,9 @@
     return new Response(stream).text();
   }
   // A reply's result file (export._write_docs): {t, u, n, x, d, p: what the result shows; h: head text;
-  // m: [[label, value]] metadata; c: number of letter pieces; l: the first piece (the others are
-  // l/<id>-<k>.gz); s: the Simplified forms of the Traditional characters in all of these and in the
-  // letter}.  The reply's own texts are normalised with `s`, so they need no conversion table.
+  // m: [[label, value]] metadata; c: number of letter pieces (l/<id>-<k>.gz); s: the Simplified forms
+  // of the Traditional characters in all of these and in the letter}.  The reply's own texts are
+  // normalised with `s`, so they need no conversion table.
   Index.prototype.result = function (id) {
     if (!this.results) this.results = new Map();
     if (!this.results.has(id)) {
@@ -295,9 +295,8 @@
     }
     return this.results.get(id);
   };
-  // Piece k of a letter; each overlaps the next (export.letter_pieces).  The first is in the result file.
+  // Piece k of a letter; each overlaps the next (export.letter_pieces).
   Index.prototype.piece = function (id, k) {
-    if (k === 0) return this.result(id).then(function (r) { return r.l; });
     return this.get('l/' + id + '-' + k + '.gz').then(gunzip);
   };
 
@@ -657,9 +656,9 @@
       if (focus && items.length) items[0].querySelector('a').focus();
     });
   };
-  // A result costs its result file when its terms are in its head, metadata or the letter's first
-  // piece; a snippet from further in the letter costs the piece holding the term, or the pieces up to it
-  // when the index did not tell where it is.
+  // A result costs its result file when its terms are in its head or metadata; a snippet from the
+  // letter costs the piece holding the term, or the pieces up to it when the index did not tell where
+  // it is.
   Page.prototype.item = function (id) {
     var self = this, head = this.found.head.get(id) || new Set(), body = this.found.body.get(id) || new Map();
     var missing = this.found.terms.filter(function (t) { return !head.has(t); });
