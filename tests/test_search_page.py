@@ -304,9 +304,10 @@ def test_a_term_without_positions_reads_the_one_piece_its_code_points_to(browser
     assert files == [f"/search/index/r/{doc}.gz", f"/search/index/l/{doc}-2.gz"]
 
 
-def test_a_long_chinese_term_asks_for_a_deputy_only_when_it_is_a_listed_key(browser_page, generated_url):
+def test_a_chinese_term_asks_for_a_deputy_only_when_it_can_be_a_key(browser_page, generated_url):
     """Chinese deputy keys longer than a name (parties' committees) are listed in the manifest: a
-    five-character phrase downloads no deputy shard, a five-character deputy still finds its page."""
+    five-character phrase downloads no deputy shard, a five-character deputy still finds its page.  The
+    first characters of the shorter ones are listed too: a term starting otherwise asks for none."""
     page = browser_page
     downloads: list[str] = []
     page.on("request", lambda r: downloads.append(r.url.split("/search/index/")[-1].split("?")[0])
@@ -316,6 +317,12 @@ def test_a_long_chinese_term_asks_for_a_deputy_only_when_it_is_a_listed_key(brow
     assert "农工党省委" in manifest["deputyLongKeys"] and manifest["deputyKeyLengths"]["other"][1] <= 4
     _search(page, "物流产业园")
     assert _results(page) and not [d for d in downloads if d.startswith("a/")]
+    # Nor does a shorter one that starts with no deputy's surname; a name still does.
+    assert "物" not in manifest["deputyFirsts"] and "口" not in manifest["deputyFirsts"]
+    _search(page, "物流 口岸")
+    assert _results(page) and not [d for d in downloads if d.startswith("a/")]
+    _search(page, "王建球")
+    assert len([d for d in downloads if d.startswith("a/")]) == 1
     downloads.clear()
     _search(page, "农工党省委")
     assert len([d for d in downloads if d.startswith("a/")]) == 1

@@ -26,7 +26,9 @@ and the display data of the results it shows; never the whole index.  Layout und
     f/<facet>/<n>.bin   the replies of one filter value (a doc set)
     a/<shard>.json      deputies by name, full pinyin and initials: name, delegation, page, replies; the
                         manifest lists the few Chinese keys longer than NAME_LENGTH characters (names of
-                        parties' committees, minority names), so a longer term asks a/ only for those
+                        parties' committees, minority names), so a longer term asks a/ only for those,
+                        and the first characters of the shorter ones, so a term starting otherwise
+                        does not ask
     t2s.gz              the query's Traditional -> Simplified table (gzip): v(count) v(gap)… of the
                         Traditional code points, then v(zigzag(Simplified - Traditional)) of each; only
                         the characters whose Simplified form occurs in some reply (any other one, kept
@@ -197,7 +199,7 @@ def _power_of_two(total: int, target: int) -> int:
 
 
 #: Bumped when the format of the files changes.
-FORMAT_VERSION = 12
+FORMAT_VERSION = 13
 
 
 def set_aside(folder: str, slot: str) -> None:
@@ -279,7 +281,7 @@ def export(records: list[dict], folder: str, page_size: int, workers: int = 1, w
     summary = Summary(docs=len(records))
     _write_docs(records, out)
     summary.facets = _write_facets(records, out)
-    deputy_shards, key_lengths, long_keys = _write_deputies(records, out)
+    deputies = _write_deputies(records, out)
     wait()
     corpus = keyarrays.Corpus([r["text"] for r in records], [r["head_length"] for r in records],
                               [letter_start(r) for r in records], LETTER_PIECE)
@@ -289,8 +291,7 @@ def export(records: list[dict], folder: str, page_size: int, workers: int = 1, w
     summary.build = out.digest.hexdigest()[:12]
     out.json(MANIFEST, {
         "version": FORMAT_VERSION, "build": summary.build, "docs": len(records), "gram": analyzer.GRAM,
-        "shards": summary.shards, "deputyShards": deputy_shards, "deputyKeyLengths": key_lengths,
-        "deputyLongKeys": long_keys, "letterPiece": LETTER_PIECE,
+        "shards": summary.shards, **deputies, "letterPiece": LETTER_PIECE,
         "facets": summary.facets, "pageSize": page_size,
     })
     summary.files, summary.bytes = out.files, out.bytes
@@ -720,11 +721,12 @@ def _write_facets(records, out: _Writer) -> dict:
     return manifest
 
 
-def _write_deputies(records, out: _Writer) -> tuple[int, dict[str, list[int]], list[str]]:
-    """Deputy pages by key; returns the shard count, the shortest and longest key (in characters) among
-    the ASCII keys (pinyin, initials) and the others (names) up to NAME_LENGTH, and the others longer than
-    NAME_LENGTH, so that the browser asks only for terms that can be keys: a long Chinese phrase is not
-    a name unless it is one of those few."""
+def _write_deputies(records, out: _Writer) -> dict:
+    """Deputy pages by key; returns what the manifest says of them: the shard count, the shortest and
+    longest key (in characters) among the ASCII keys (pinyin, initials) and the others (names) up to
+    NAME_LENGTH, the first characters (surnames) of those names, and the others longer than NAME_LENGTH,
+    so that the browser asks only for terms that can be keys: a long Chinese phrase is not a name unless
+    it is one of those few, a short one not unless it starts as one does."""
     pages: dict[str, dict] = {}
     for i, record in enumerate(records):
         for name, delegation, url in record.get("deputy_pages", []):
@@ -742,10 +744,12 @@ def _write_deputies(records, out: _Writer) -> tuple[int, dict[str, list[int]], l
         shards[shard_of(key, bits)][key] = value
     for shard in range(count):
         out.json(f"a/{shard:x}.json", shards.get(shard, {}))
-    long_keys = sorted(key for key in by_key if not key.isascii() and len(key) > NAME_LENGTH)
-    lengths = {"ascii": _length_range([key for key in by_key if key.isascii()]),
-               "other": _length_range([key for key in by_key if not key.isascii() and len(key) <= NAME_LENGTH])}
-    return count, lengths, long_keys
+    names = [key for key in by_key if not key.isascii() and len(key) <= NAME_LENGTH]
+    return {"deputyShards": count,
+            "deputyKeyLengths": {"ascii": _length_range([key for key in by_key if key.isascii()]),
+                                 "other": _length_range(names)},
+            "deputyFirsts": "".join(sorted({key[0] for key in names})),
+            "deputyLongKeys": sorted(key for key in by_key if not key.isascii() and len(key) > NAME_LENGTH)}
 
 
 def _length_range(keys: list[str]) -> list[int]:

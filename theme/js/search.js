@@ -351,6 +351,8 @@
     // Longer Chinese keys (not names of people) are listed: a long phrase asks only when it is one.
     var listed = !ascii && manifest.deputyLongKeys.indexOf(term) >= 0;
     if (!listed && (length < limits[0] || length > limits[1])) return Promise.resolve([]);
+    // A shorter Chinese term is a name only when it starts with a name's first character (its surname).
+    if (!ascii && !listed && manifest.deputyFirsts.indexOf(Array.from(term)[0]) < 0) return Promise.resolve([]);
     var n = shardOf(term, manifest.deputyShards);
     return this.get('a/' + n.toString(16) + '.json', 'json').then(function (shard) {
       return Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : [];
