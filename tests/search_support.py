@@ -171,9 +171,12 @@ def read_static_index(folder: Path) -> dict:
 
 
 def result_file(folder: Path, doc: int) -> dict:
-    """A reply's result file (r/<doc>.gz): display data, head, metadata, number of letter pieces, t2s
-    map."""
-    return json.loads(gzip.decompress((folder / "r" / f"{doc}.gz").read_bytes()))
+    """A reply's result file (r/<doc>.gz): display data, head, metadata (its labels looked up in the
+    manifest, as the browser does), number of letter pieces, t2s map."""
+    result = json.loads(gzip.decompress((folder / "r" / f"{doc}.gz").read_bytes()))
+    labels = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["metaLabels"]
+    result["m"] = [[labels[label], value] for label, value in result["m"]]
+    return result
 
 
 def result_files(folder: Path) -> list[dict]:

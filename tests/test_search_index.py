@@ -132,6 +132,10 @@ def test_letter_pieces_are_files_of_one_folder(tmp_path_factory):
     assert sorted(p.name for p in (folder / "l").iterdir()) == sorted(expected)
     assert all(p.is_file() and p.stat().st_size > 0 for p in (folder / "l").iterdir())
     assert all(set(r) == {"t", "u", "n", "x", "d", "p", "h", "m", "c", "s"} for r in results)
+    # A metadata label is its number in the manifest's list, not its text in every file.
+    raw = [json.loads(gzip.decompress(p.read_bytes())) for p in (folder / "r").iterdir()]
+    assert {label for r in raw for label, _ in r["m"]} == set(range(len(json.loads(
+        (folder / "manifest.json").read_text(encoding="utf-8"))["metaLabels"])))
 
 
 def test_a_result_file_converts_its_own_traditional_characters(tmp_path_factory):

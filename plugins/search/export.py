@@ -5,14 +5,15 @@ A query downloads the shard of each gram it needs, the position chunks that can 
 and the display data of the results it shows; never the whole index.  Layout under the index folder
 (SEARCH["index_path"], e.g. output/search/index/):
 
-    manifest.json       counts, shard counts, filter values, the build id
+    manifest.json       counts, shard counts, filter values, metadata labels, the build id
     g/<shard>.bin       entries, in the shard given by the top bits of the key's CRC-32 (`shard_of`)
     e/<n>.bin           the body of an entry too large to share a shard
     p/<n>.bin           position chunks of frequent grams of GRAM characters
     r/<doc>.gz          a reply's result file (gzip JSON): what a result shows (subject, address,
-                        number, document number, date, deputies), the head text, the body metadata, the
-                        number of letter pieces, and the Simplified form of every Traditional character
-                        in all of it and in the letter; so a result whose terms are in its head or
+                        number, document number, date, deputies), the head text, the body metadata
+                        (each label by its number in the manifest's list), the number of letter
+                        pieces, and the Simplified form of every Traditional character in all of it
+                        and in the letter; so a result whose terms are in its head or
                         metadata costs this one file, and no reply text needs the query's t2s table.
                         The letter is not in it: most results shown have their terms in the head
     l/<doc>-<k>.gz      piece k of the letter, gzip UTF-8; piece k holds characters
@@ -199,7 +200,7 @@ def _power_of_two(total: int, target: int) -> int:
 
 
 #: Bumped when the format of the files changes.
-FORMAT_VERSION = 13
+FORMAT_VERSION = 14
 
 
 def set_aside(folder: str, slot: str) -> None:
@@ -279,7 +280,7 @@ def export(records: list[dict], folder: str, page_size: int, workers: int = 1, w
     out = _Writer(folder)
     records = sorted(records, key=rank.date_key)
     summary = Summary(docs=len(records))
-    _write_docs(records, out)
+    labels = _write_docs(records, out)
     summary.facets = _write_facets(records, out)
     deputies = _write_deputies(records, out)
     wait()
@@ -291,7 +292,7 @@ def export(records: list[dict], folder: str, page_size: int, workers: int = 1, w
     summary.build = out.digest.hexdigest()[:12]
     out.json(MANIFEST, {
         "version": FORMAT_VERSION, "build": summary.build, "docs": len(records), "gram": analyzer.GRAM,
-        "shards": summary.shards, **deputies, "letterPiece": LETTER_PIECE,
+        "shards": summary.shards, **deputies, "letterPiece": LETTER_PIECE, "metaLabels": labels,
         "facets": summary.facets, "pageSize": page_size,
     })
     summary.files, summary.bytes = out.files, out.bytes
@@ -690,19 +691,24 @@ def traditional(texts: list[str]) -> dict[str, str]:
     return {c: table[c] for c in sorted(seen) if c in table}
 
 
-def _write_docs(records, out: _Writer) -> None:
-    """One result file per reply (r/), and the pieces of its letter (l/)."""
+def _write_docs(records, out: _Writer) -> list[str]:
+    """One result file per reply (r/), and the pieces of its letter (l/); returns the metadata labels,
+    which the result files give by their number in this list (the manifest's), not as text."""
+    labels = sorted({label for record in records for label, _ in record["meta"]})
+    number = {label: n for n, label in enumerate(labels)}
     for i, record in enumerate(records):
         pieces = letter_pieces(record["letter"])
         values = [record["title"], record["number"], record["doc_no"], record["people"], record["head"],
                   *(v for pair in record["meta"] for v in pair), record["letter"]]
         text = json.dumps({"t": record["title"], "u": record["url"], "n": record["number"], "x": record["doc_no"],
-                           "d": record["date"], "p": record["people"], "h": record["head"], "m": record["meta"],
+                           "d": record["date"], "p": record["people"], "h": record["head"],
+                           "m": [[number[label], value] for label, value in record["meta"]],
                            "c": len(pieces), "s": traditional(values)},
                           ensure_ascii=False, separators=(",", ":"))
         out.write(f"r/{i}.gz", _gzip(text))
         for k, piece in enumerate(pieces):
             out.write(f"l/{i}-{k}.gz", _gzip(piece))
+    return labels
 
 
 def _write_facets(records, out: _Writer) -> dict:

@@ -277,14 +277,16 @@
     return new Response(stream).text();
   }
   // A reply's result file (export._write_docs): {t, u, n, x, d, p: what the result shows; h: head text;
-  // m: [[label, value]] metadata; c: number of letter pieces (l/<id>-<k>.gz); s: the Simplified forms
+  // m: [[label, value]] metadata, each label given by its number in manifest.metaLabels; c: number of letter pieces (l/<id>-<k>.gz); s: the Simplified forms
   // of the Traditional characters in all of these and in the letter}.  The reply's own texts are
   // normalised with `s`, so they need no conversion table.
   Index.prototype.result = function (id) {
+    var self = this;
     if (!this.results) this.results = new Map();
     if (!this.results.has(id)) {
       this.results.set(id, this.get('r/' + id + '.gz').then(gunzip).then(function (text) {
         var r = JSON.parse(text), map = r.s;
+        r.m = r.m.map(function (pair) { return [self.metaLabels[pair[0]], pair[1]]; });
         r.t2s = function (ch) { return Object.prototype.hasOwnProperty.call(map, ch) ? map[ch] : undefined; };
         // Where the letter starts in the searchable text (head, then a line per metadata value), in
         // code points: a position past it is in the letter.
@@ -307,6 +309,7 @@
       self.total = manifest.docs;
       self.shards = manifest.shards;
       self.letterPiece = manifest.letterPiece;
+      self.metaLabels = manifest.metaLabels;
       self.textCheck = manifest.pageSize;
       return self.normalise(query).then(function (normalised) {
         var list = terms(normalised);
