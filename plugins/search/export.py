@@ -13,9 +13,9 @@ and the display data of the results it shows; never the whole index.  Layout und
                         number, document number, date, deputies), the head text, the body metadata
                         (each label by its number in the manifest's list), the number of letter
                         pieces, and the Simplified form of every Traditional character in all of it
-                        and in the letter; so a result whose terms are in its head or
-                        metadata costs this one file, and no reply text needs the query's t2s table.
-                        The letter is not in it: most results shown have their terms in the head
+                        and in the letter; so a result whose terms are in its head or metadata costs
+                        this one file, and no reply text needs the query's t2s table.  The letter is
+                        not in it: most results shown have their terms in the head
     l/<doc>-<k>.gz      piece k of the letter, gzip UTF-8; piece k holds characters
                         [k * LETTER_PIECE, (k + 1) * LETTER_PIECE + PIECE_OVERLAP) (an empty letter has
                         none); a snippet needs the piece holding the term: the browser finds it from
@@ -477,14 +477,14 @@ def _encode_block(k: "_Postings", files, out: _Writer, encoded: list, extended: 
             at = k.head_bitmap_at[head_rank]
             body += b"\x02" + head_bitmaps[at:k.head_bitmap_at[head_rank + 1]]
         text = alphabet.text(key)
-        if not gram:
-            body += k.pieces[piece_at[n]:piece_at[n + 1]]
         if gram:
             begin, end = position_begin[kstart], position_end[kend - 1]
             if end - begin <= INLINE_POSITIONS:
                 body += b"\x01" + positions[begin:end]
             else:
                 body += _chunks(positions, position_begin, position_end, kstart, kend, files, out)
+        else:
+            body += k.pieces[piece_at[n]:piece_at[n + 1]]
         data = text.encode("utf-8")
         encoded.append((h, _encode(len(data)) + data + _solo(body, files, out)))
         if gram and count >= threshold:

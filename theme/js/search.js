@@ -226,9 +226,10 @@
   };
   Index.prototype.body = function (key, r) {
     var docs = docset(r, this.total), entry = {docs: docs, heads: headset(r, docs.length), where: new Map()};
+    var length = Array.from(key).length;
     docs.forEach(function (d, i) { entry.where.set(d, i); });
-    if (Array.from(key).length < GRAM) entry.pieces = pieces(r, entry.heads);
-    if (Array.from(key).length === GRAM) {
+    if (length < GRAM) entry.pieces = pieces(r, entry.heads);
+    if (length === GRAM) {
       var mode = r.byte();
       if (mode === 1) { entry.positions = new Array(docs.length); members(r, docs.length, entry.positions, 0); }
       else {
@@ -277,9 +278,9 @@
     return new Response(stream).text();
   }
   // A reply's result file (export._write_docs): {t, u, n, x, d, p: what the result shows; h: head text;
-  // m: [[label, value]] metadata, each label given by its number in manifest.metaLabels; c: number of letter pieces (l/<id>-<k>.gz); s: the Simplified forms
-  // of the Traditional characters in all of these and in the letter}.  The reply's own texts are
-  // normalised with `s`, so they need no conversion table.
+  // m: [[label, value]] metadata, each label given by its number in manifest.metaLabels; c: number of
+  // letter pieces (l/<id>-<k>.gz); s: the Simplified forms of the Traditional characters in all of
+  // these and in the letter}.  The reply's own texts are normalised with `s`, so they need no table.
   Index.prototype.result = function (id) {
     var self = this;
     if (!this.results) this.results = new Map();
