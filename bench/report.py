@@ -144,17 +144,22 @@ def render(r: dict) -> str:
     lines += [""]
 
     if r.get("phases"):
-        lines += ["Where this project's full build spends its time (from bench/probe.py, which times each "
+        again = {(p["generator"], p["phase"]): p for p in r.get("phases_incremental") or []}
+        lines += ["Where this project's builds spend their time (from bench/probe.py, which times each "
                   "generator's phases inside the build):", "",
-                  "| generator | phase | wall | CPU | memory added |", "|---|---|---|---|---|"]
+                  "| generator | phase | full: wall | CPU | memory added | incremental: wall | CPU |",
+                  "|---|---|---|---|---|---|---|"]
         for p in sorted(r["phases"], key=lambda p: -p["wall"]):
             if p["wall"] >= 0.01:
                 timed = p["cpu"] or p["added_mb"]
+                other = again.get((p["generator"], p["phase"]))
                 lines.append(f"| {p['generator']} | {p['phase'].removeprefix('generate_')} | {_s(p['wall'])} | "
-                             f"{_s(p['cpu']) if timed else ''} | {_mb(p['added_mb']) if timed else ''} |")
+                             f"{_s(p['cpu']) if timed else ''} | {_mb(p['added_mb']) if timed else ''} | "
+                             f"{_s(other['wall']) if other else ''} | {_s(other['cpu']) if other and timed else ''} |")
         if b.get("ours_full"):
-            rest = b["ours_full"]["wall"] - sum(p["wall"] for p in r["phases"])
-            lines.append(f"| (Python and Pelican start-up) | | {_s(rest)} | | |")
+            rest = [_s(b[name]["wall"] - sum(p["wall"] for p in r[phases])) if b.get(name) and r.get(phases) else ""
+                    for name, phases in (("ours_full", "phases"), ("ours_incremental", "phases_incremental"))]
+            lines.append(f"| (Python and Pelican start-up) | | {rest[0]} | | | {rest[1]} | |")
         lines += [""]
 
     s = r.get("index")

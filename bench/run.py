@@ -156,7 +156,8 @@ def run(replies: int, seed: int, work: Path, results: Path, pagefind_too: bool =
         "replies": replies, "seed": seed, "public": public, "date": report.today(), "command": command,
         "machine": {**report.machine(), "load": "{:.1f} / {:.1f} / {:.1f}".format(*load)},
         "versions": report.versions(pagefind_version),
-        "builds": {k: v.as_dict() for k, v in steps.items()}, "phases": phases, "index": index,
+        "builds": {k: v.as_dict() for k, v in steps.items()}, "phases": phases,
+        "phases_incremental": builds.probe_phases(logs / "probe-incr.json") if incremental_too else [], "index": index,
         "search": rows, "warm_up": queries.WARM_UP, "edited": str(edited.relative_to(content)), "notes": notes,
     }
     result["targets"] = targets(result, _reference(results, replies))

@@ -7,6 +7,7 @@ so that any byte the fast path gets wrong fails a test.
 
 from __future__ import annotations
 
+import os
 import zlib
 from collections import Counter, defaultdict
 
@@ -196,6 +197,7 @@ def records(tmp_path_factory) -> list[dict]:
         record.update(key=f"odd/{i}/", url=f"odd/{i}/", head=head, meta=[], letter=body,
                       head_length=len(analyzer.normalise(head)))
         record["text"] = document.normalised_text(record)
+        record["hash"] = document.content_hash(record)  # as a build's records: the export keys on it
         found.append(record)
     return found
 
@@ -242,6 +244,50 @@ def test_the_export_waits_before_the_entries_not_before_the_files_of_each_reply(
     export.export(records, str(folder), 5, wait=lambda: seen.append(sorted(p.name for p in folder.iterdir())))
     assert seen == [["a", "f", "l", "r"]]
     assert {"g", "p", export.MANIFEST} <= {p.name for p in folder.iterdir()}
+
+
+def _all_files(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _mtimes(folder) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def _edited(record: dict, letter: str) -> dict:
+    record = {**record, "letter": letter}
+    record["text"] = document.normalised_text(record)
+    record["hash"] = document.content_hash(record)
+    return record
+
+
+@pytest.mark.parametrize("change", ["letter", "removed"])
+def test_an_export_updated_where_it_is_equals_an_export_from_nothing(records, tmp_path, monkeypatch, change):
+    """What a rebuild does (export_or_keep with the previous export set aside in its slot): one letter
+    edited (reply numbers unchanged: the other replies' files are kept), or one reply removed (every
+    later number shifts), with several partitions, files of their own, position chunks and phrases."""
+    monkeypatch.setattr(export, "PARTITION_REPLIES", 40)
+    monkeypatch.setattr(export, "SOLO_BYTES", 48)
+    slot, folder = str(tmp_path / "slot"), str(tmp_path / "output" / "index")
+    export.export_or_keep(records, slot, folder, 5, 2)
+    export.set_aside(folder, slot)
+    before = _mtimes(tmp_path / "slot")
+    middle = len(records) // 2
+    if change == "letter":
+        edited = records[:middle] + [_edited(records[middle], records[middle]["letter"] + "补充说明：口岸物流已验收。")]
+        edited += records[middle + 1:]
+    else:
+        edited = records[:middle] + records[middle + 1:]
+
+    summary = export.export_or_keep(edited, slot, folder, 5, 2)
+    assert not summary.reused and not os.path.exists(slot)
+    fresh = export.export(edited, str(tmp_path / "fresh"), 5, 2)
+    assert _all_files(tmp_path / "output" / "index") == _all_files(tmp_path / "fresh")
+    assert (summary.build, summary.files, summary.bytes) == (fresh.build, fresh.files, fresh.bytes)
+    after = _mtimes(tmp_path / "output" / "index")
+    kept = [name for name in after if before.get(name) == after[name] and "/" in name]
+    assert kept and (change == "removed" or any(name.startswith("r/") for name in kept))
+    assert summary.written == len([name for name in after if before.get(name) != after[name]])
 
 
 # ---- The integer keys ----

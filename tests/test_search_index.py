@@ -165,7 +165,7 @@ def test_unchanged_replies_are_not_indexed_again(fixture_copy, tmp_path, caplog)
     out = tmp_path / "output"
     caplog.set_level(logging.INFO, logger="search")
     build(content, out)
-    assert "search: 4 indexed, 0 removed, 0 unchanged" in caplog.text and "(exported)" in caplog.text
+    assert "search: 4 indexed, 0 removed, 0 unchanged" in caplog.text and " files written)" in caplog.text
     generation = _ix(out, content).latest_generation()
 
     caplog.clear()
@@ -178,7 +178,7 @@ def test_unchanged_replies_are_not_indexed_again(fixture_copy, tmp_path, caplog)
     reply.write_text(reply.read_text(encoding="utf-8").replace("高速公路口岸作业区", "高速公路口岸新作业区"), encoding="utf-8")
     caplog.clear()
     build(content, out)
-    assert "search: 1 indexed, 1 removed, 3 unchanged" in caplog.text and "(exported)" in caplog.text
+    assert "search: 1 indexed, 1 removed, 3 unchanged" in caplog.text and " files written)" in caplog.text
     assert _urls(query.search(_ix(out, content), "口岸新作业区")) == ["2017/sheng-jianyi-0512/"]
 
     withheld = content / "replies" / "2018" / "sheng-tian-0101.md"
@@ -186,7 +186,7 @@ def test_unchanged_replies_are_not_indexed_again(fixture_copy, tmp_path, caplog)
     withheld.write_text(text, encoding="utf-8")
     caplog.clear()
     build(content, out)
-    assert "search: 0 indexed, 1 removed, 3 unchanged" in caplog.text and "(exported)" in caplog.text
+    assert "search: 0 indexed, 1 removed, 3 unchanged" in caplog.text and " files written)" in caplog.text
     assert _urls(query.search(_ix(out, content), "民盟省委")) == []
     static = read_static_index(out / "search" / "index")
     assert static["manifest"]["docs"] == 3 and "民盟省" not in static["entries"]

@@ -55,17 +55,28 @@ def test_a_build_in_which_no_reply_changed_renames_the_index_back(tmp_path):
     assert not [p for p in out.rglob("static-*")]
 
 
-def test_a_changed_reply_is_exported_again_and_the_previous_index_deleted(fixture_copy, tmp_path):
+def test_a_changed_reply_updates_the_previous_index_where_it_is(fixture_copy, tmp_path):
     content = fixture_copy("basic")
     out = build(content, tmp_path / "output")
-    inodes = _inodes(out)
+    before = _mtimes(_index(out))
     reply = content / "replies" / "2017" / "sheng-jianyi-0512.md"
     reply.write_text(reply.read_text(encoding="utf-8").replace("高速公路口岸作业区", "高速公路口岸新作业区"), encoding="utf-8")
 
     build(content, out)
-    assert _inodes(out)[0] != inodes[0]  # a new folder: the old one was still there when it was made
     assert "口岸新作" in read_static_index(_index(out))["entries"]
-    assert not os.path.exists(_kept(out, tmp_path / "cache", content))  # deleted once the new one was written
+    # The same files as an export from nothing, none left over, ...
+    assert _files(_index(out)) == _files(_index(build(content, tmp_path / "fresh" / "output")))
+    assert not os.path.exists(_kept(out, tmp_path / "cache", content))
+    # ... of which only those whose bytes changed were written: the other replies' files were not.
+    after = _mtimes(_index(out))
+    written = {name for name in after if before.get(name) != after[name]}
+    assert "manifest.json" in written and "r/1.gz" not in written
+    assert any(name.startswith("l/") for name in written)  # the letter's piece
+    assert len(written) < len(after) // 2
+
+
+def _mtimes(folder) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
 
 def test_an_export_deletes_the_index_copies_older_builds_kept_in_the_cache(tmp_path):

@@ -163,20 +163,41 @@ class Summary:
     build: str = ""
     facets: dict = field(default_factory=dict)
     reused: bool = False  # kept from the previous build: the same replies were exported then
+    written: int = 0  # files written (the others of an updated export held their bytes already)
 
 
 class _Writer:
-    """Writes files under the index folder and hashes their content into the build id."""
+    """Writes files under the index folder and hashes them into the build id.
 
-    def __init__(self, folder: str):
+    Given the files an earlier export left in the folder (`previous`: relative path -> signature), a
+    file whose bytes are those it already holds is not written again, and `sweep` deletes those this
+    export did not produce: a rebuild after one edit rewrites the few thousand files the edit changed,
+    not the 150,000 of 10,000 replies."""
+
+    def __init__(self, folder: str, previous: dict | None = None):
         self.folder = folder
+        self.previous = previous or {}
         self.digest = hashlib.sha256()
-        self.files = 0
-        self.bytes = 0
+        #: relative path -> [hash of each write, joined by "+", size]: what this export produced
+        self.signatures: dict[str, list] = {}
+        self.written = 0
+        self._unwritten: set[str] = set()  # files left as they were, until appended to
         self._dirs: set[str] = set()
 
     def write(self, relative: str, data: bytes, append: bool = False) -> None:
         """Write `data` as the file `relative`, or at its end when `append` (the file exists then)."""
+        h = hashlib.blake2b(data, digest_size=8).hexdigest()
+        self.digest.update(relative.encode() + b"\0" + h.encode())
+        if append:
+            signature = self.signatures[relative]
+            self.signatures[relative] = [f"{signature[0]}+{h}", signature[1] + len(data)]
+            self.written += relative in self._unwritten
+            self._unwritten.discard(relative)
+        else:
+            self.signatures[relative] = [h, len(data)]
+            if self.previous.get(relative) == self.signatures[relative]:
+                self._unwritten.add(relative)
+                return  # the file already holds these bytes (a file appended to is written again)
         path = os.path.join(self.folder, relative)
         parent = os.path.dirname(path)
         if not append and parent not in self._dirs:
@@ -184,12 +205,31 @@ class _Writer:
             self._dirs.add(parent)
         with open(path, "ab" if append else "wb") as handle:
             handle.write(data)
-        self.digest.update(relative.encode() + b"\0" + data)
-        self.files += not append
-        self.bytes += len(data)
+        self.written += not append
+
+    def keep(self, relative: str) -> None:
+        """The file `relative` of the earlier export is this export's too (known unchanged)."""
+        signature = self.signatures[relative] = self.previous[relative]
+        self.digest.update(relative.encode() + b"\0" + signature[0].encode())
 
     def json(self, relative: str, value) -> None:
         self.write(relative, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+    def sweep(self) -> None:
+        """Delete the earlier export's files that this one did not produce."""
+        for relative in self.previous.keys() - self.signatures.keys():
+            try:
+                os.remove(os.path.join(self.folder, relative))
+            except FileNotFoundError:
+                pass
+
+    @property
+    def files(self) -> int:
+        return len(self.signatures)
+
+    @property
+    def bytes(self) -> int:
+        return sum(size for _, size in self.signatures.values())
 
 
 def _power_of_two(total: int, target: int) -> int:
@@ -205,7 +245,7 @@ FORMAT_VERSION = 14
 
 def set_aside(folder: str, slot: str) -> None:
     """Move the previous build's index `folder` into `slot` in the cache, before Pelican cleans the output
-    folder, so that `export_or_keep` can put it back.  When there is none, or it cannot be renamed (the
+    folder, so that `export_or_keep` can put it back or update it.  When there is none, or it cannot be renamed (the
     cache on another file system, a slot left by a build that failed), it stays: Pelican deletes it."""
     try:
         os.rename(folder, slot)
@@ -215,34 +255,41 @@ def set_aside(folder: str, slot: str) -> None:
 
 def export_or_keep(records: list[dict], slot: str, folder: str, page_size: int, workers: int = 1,
                    wait=lambda: None) -> Summary:
-    """Write the static index of `records` into `folder`, or rename the previous build's back from `slot`
-    (`set_aside`) when it is an export of the same replies: a build in which no reply changed writes no
-    file.  The record of that export, a file next to the slot (`slot`.json), is not in the output.
-    `wait()` is called before the part of the export that takes memory (see `export`)."""
-    digest = hashlib.sha256(repr((FORMAT_VERSION, analyzer.VERSION, page_size, sorted(
-        (r["key"], r["hash"]) for r in records))).encode("utf-8")).hexdigest()
+    """Write the static index of `records` into `folder`, from the previous build's export in `slot`
+    (`set_aside`) when there is one: renamed back as it is when it is an export of the same replies (no
+    file written), else updated where it is (only the files whose bytes changed are written, see
+    _Writer) and then renamed back.  The record of an export, a file next to the slot (`slot`.json),
+    is not in the output.  `wait()` is called before the part of the export that takes memory (see
+    `export`)."""
+    version = [FORMAT_VERSION, analyzer.VERSION, page_size]
+    digest = hashlib.sha256(repr((*version, sorted((r["key"], r["hash"]) for r in records))).encode(
+        "utf-8")).hexdigest()
     record = slot + ".json"
     kept = _recorded(record, slot)
-    if kept is not None and kept[0] == digest:
-        try:
-            os.makedirs(os.path.dirname(folder), exist_ok=True)
-            os.rename(slot, folder)
-        except OSError:
-            pass  # `folder` is in the way (the output folder was not cleaned): exported again
-        else:
-            wait()
-            return kept[1]
     if os.path.exists(record):
-        os.remove(record)  # an export cut short is never taken for the recorded one
-    summary = export(records, folder, page_size, workers, wait)
-    # The old export is deleted after the new one is written, not before: on ext4 without a journal,
-    # creating many files within minutes of deleting many is slow (the kernel scans for recently deleted
-    # inodes: 40,000 files cost 16-33 s of system time instead of 1 s).  The record is written last, so
-    # a build killed while deleting leaves a slot without a record, which is never taken.
-    shutil.rmtree(slot, ignore_errors=True)
+        os.remove(record)  # a slot being updated, or an export cut short, is never taken as recorded
+    os.makedirs(os.path.dirname(folder), exist_ok=True)
+    if kept is not None and not os.path.exists(folder):
+        if kept["digest"] == digest:
+            wait()
+            summary, state = Summary(**{**kept["summary"], "reused": True, "written": 0}), kept
+        else:
+            # Files of replies that did not change are known from the record when the format is the same.
+            summary, state = _export(records, slot, page_size, workers, wait,
+                                     kept if kept["version"] == version else {"files": kept["files"]})
+        os.rename(slot, folder)
+    else:
+        summary, state = _export(records, folder, page_size, workers, wait)
+        # The old export is deleted after the new one is written, not before: on ext4 without a journal,
+        # creating many files within minutes of deleting many is slow (the kernel scans for recently
+        # deleted inodes: 40,000 files cost 16-33 s of system time instead of 1 s).
+        shutil.rmtree(slot, ignore_errors=True)
     _drop_cache_copies(os.path.dirname(slot))
+    # Written last: a build killed before leaves no record, and the next one exports from nothing.
     with open(record + ".new", "w", encoding="utf-8") as handle:
-        json.dump({"digest": digest, "summary": summary.__dict__}, handle)
+        json.dump({"digest": digest, "version": version, "docs": state["docs"], "labels": state.get("labels"),
+                   "summary": {**summary.__dict__, "reused": False, "written": 0}, "files": state["files"]},
+                  handle, separators=(",", ":"))
     os.replace(record + ".new", record)
     return summary
 
@@ -255,16 +302,19 @@ def _drop_cache_copies(cache: str) -> None:
             shutil.rmtree(os.path.join(cache, name), ignore_errors=True)
 
 
-def _recorded(record: str, slot: str) -> tuple[str, Summary] | None:
-    """The digest and summary of the export in `slot`, or None when its record is missing or unreadable,
-    or the slot's manifest is not the recorded build's (another export, or one cut short)."""
+def _recorded(record: str, slot: str) -> dict | None:
+    """The record of the export in `slot` (digest, version, summary, docs, files), or None when it is
+    missing or unreadable, or the slot's manifest is not the recorded build's (another export, or one
+    cut short)."""
     try:
         with open(record, encoding="utf-8") as handle:
             kept = json.load(handle)
-        summary = Summary(**{**kept["summary"], "reused": True})
         with open(os.path.join(slot, MANIFEST), encoding="utf-8") as handle:
             build = json.load(handle)["build"]
-        return (kept["digest"], summary) if summary.build == build else None
+        Summary(**kept["summary"])
+        valid = (kept["summary"]["build"] == build and isinstance(kept["files"], dict)
+                 and isinstance(kept["docs"], list) and isinstance(kept["version"], list))
+        return kept if valid else None
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -275,12 +325,18 @@ def export(records: list[dict], folder: str, page_size: int, workers: int = 1, w
     The files of each reply, the filters and the deputies come first: they take little memory, so they
     are written while the build's Whoosh child may still be indexing; `wait()` is called before the
     keys' entries, whose arrays and worker processes would add to the child's memory."""
-    if os.path.isdir(folder):
+    return _export(records, folder, page_size, workers, wait)[0]
+
+
+def _export(records, folder, page_size, workers, wait, previous: dict | None = None) -> tuple[Summary, dict]:
+    """export(), updating the export of `previous` (its record: files, and docs when of this format)
+    in `folder`; returns the summary and what the record keeps of this export (files, docs)."""
+    if previous is None and os.path.isdir(folder):
         shutil.rmtree(folder)
-    out = _Writer(folder)
+    out = _Writer(folder, previous and previous["files"])
     records = sorted(records, key=rank.date_key)
     summary = Summary(docs=len(records))
-    labels = _write_docs(records, out)
+    labels, docs = _write_docs(records, out, previous or {})
     summary.facets = _write_facets(records, out)
     deputies = _write_deputies(records, out)
     wait()
@@ -295,8 +351,9 @@ def export(records: list[dict], folder: str, page_size: int, workers: int = 1, w
         "shards": summary.shards, **deputies, "letterPiece": LETTER_PIECE, "metaLabels": labels,
         "facets": summary.facets, "pageSize": page_size,
     })
-    summary.files, summary.bytes = out.files, out.bytes
-    return summary
+    out.sweep()
+    summary.files, summary.bytes, summary.written = out.files, out.bytes, out.written
+    return summary, {"files": out.signatures, "docs": docs, "labels": labels}
 
 
 #: What forked workers read (set before each pool starts, so every worker inherits it).
@@ -565,10 +622,10 @@ def _chunks(positions: bytes, begins: list, ends: list, start: int, stop: int, f
 
 def _partition(p: int) -> tuple:
     """Encode and write partition p (in a worker): (entries, phrases, digest, files, bytes)."""
-    out = _Writer(_JOB["out"])
+    out = _Writer(_JOB["out"], _JOB["previous"])
     encoded, extended = _entries(p, out)
     _write_shards(encoded, _JOB["shard_bits"], p, _JOB["bits"], out)
-    return len(encoded), extended, out.digest.hexdigest(), out.files, out.bytes
+    return len(encoded), extended, out.digest.hexdigest(), out.signatures, out.written
 
 
 def _write_entries(corpus: keyarrays.Corpus, out: _Writer, workers: int) -> tuple[int, int]:
@@ -587,7 +644,7 @@ def _write_entries(corpus: keyarrays.Corpus, out: _Writer, workers: int) -> tupl
     cuts = [total * w // workers for w in range(workers + 1)]
     _JOB.clear()
     _JOB.update(bits=bits, folder=folder, corpus=corpus, total=total, ranges=list(zip(cuts, cuts[1:])),
-                out=out.folder, phrases=_Phrases(corpus, total))
+                out=out.folder, previous=out.previous, phrases=_Phrases(corpus, total))
     try:
         pool_map(_spill, list(range(workers)), workers)
         encoded, extended = _entries(0, out)
@@ -595,12 +652,12 @@ def _write_entries(corpus: keyarrays.Corpus, out: _Writer, workers: int) -> tupl
         shard_bits = _JOB["shard_bits"] = max(bits, (_power_of_two(size, SHARD_BYTES) - 1).bit_length())
         _write_shards(encoded, shard_bits, 0, bits, out)
         count = len(encoded)
-        for n, more, digest, files, size in pool_map(_partition, list(range(1, 1 << bits)), workers):
+        for n, more, digest, signatures, written in pool_map(_partition, list(range(1, 1 << bits)), workers):
             count += n
             extended += more
             out.digest.update(digest.encode())
-            out.files += files
-            out.bytes += size
+            out.signatures.update(signatures)
+            out.written += written
         added: dict[int, list[bytes]] = defaultdict(list)
         for h, data in sorted(extended):
             added[_top(h, shard_bits)].append(data)
@@ -691,12 +748,23 @@ def traditional(texts: list[str]) -> dict[str, str]:
     return {c: table[c] for c in sorted(seen) if c in table}
 
 
-def _write_docs(records, out: _Writer) -> list[str]:
+def _write_docs(records, out: _Writer, previous: dict) -> tuple[list[str], list[list]]:
     """One result file per reply (r/), and the pieces of its letter (l/); returns the metadata labels,
-    which the result files give by their number in this list (the manifest's), not as text."""
+    which the result files give by their number in this list (the manifest's), not as text, and
+    [record hash, number of pieces] by reply number.  A reply numbered as in the `previous` export (its
+    record), with the same hash and the same labels, has the same files there: they are kept, not made
+    again."""
     labels = sorted({label for record in records for label, _ in record["meta"]})
     number = {label: n for n, label in enumerate(labels)}
+    before = previous.get("docs", []) if previous.get("labels") == labels else []
+    docs = []
     for i, record in enumerate(records):
+        if i < len(before) and before[i][0] == record["hash"]:
+            docs.append(before[i])
+            out.keep(f"r/{i}.gz")
+            for k in range(before[i][1]):
+                out.keep(f"l/{i}-{k}.gz")
+            continue
         pieces = letter_pieces(record["letter"])
         values = [record["title"], record["number"], record["doc_no"], record["people"], record["head"],
                   *(v for pair in record["meta"] for v in pair), record["letter"]]
@@ -708,7 +776,8 @@ def _write_docs(records, out: _Writer) -> list[str]:
         out.write(f"r/{i}.gz", _gzip(text))
         for k, piece in enumerate(pieces):
             out.write(f"l/{i}-{k}.gz", _gzip(piece))
-    return labels
+        docs.append([record["hash"], len(pieces)])
+    return labels, docs
 
 
 def _write_facets(records, out: _Writer) -> dict:

@@ -110,7 +110,7 @@ class SearchGenerator(Generator):
         self.records = None  # the build needs them no more: their memory returns for the rest of the build
         log.info("search: static index of %d replies, %d grams in %d shards, %d files, %.1f MB (%s)",
                  summary.docs, summary.grams, summary.shards, summary.files, summary.bytes / 1e6,
-                 "kept from the previous build" if summary.reused else "exported")
+                 "kept from the previous build" if summary.reused else f"{summary.written} files written")
         script = self.write_script()
         writer.write_file(self.options["save_as"], self.get_template("search"), self.context,
                           url=self.options["url"], search_index=self.options["index_path"],
