@@ -78,7 +78,7 @@ def discard(folder: Path) -> None:
     machine) the kernel skips inodes deleted in the last minutes when it allocates new ones, scanning the
     inode bitmap past each of them, so creating 40,000 files took 16-33 s of system time right after a
     mass deletion and about 1 s on a quiet disk.  A rename costs nothing.  (Deletions a build makes
-    itself, such as Pelican emptying its output folder, stay in its figures.)"""
+    itself, such as the files a rebuild no longer produces, stay in its figures.)"""
     if not folder.exists():
         return
     trash = folder.parent / TRASH
