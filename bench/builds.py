@@ -1,5 +1,5 @@
 """The build benchmark: this project's build and a bare Pelican build of the same replies, each full
-(empty output and cache folders) and then incremental (one reply edited, caches kept).
+(empty output and cache folders) and then incremental (one reply edited, output and caches kept).
 """
 
 from __future__ import annotations

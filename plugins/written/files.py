@@ -9,6 +9,8 @@ page keeps its inode and mtime, so the disclosure check need not read it again),
 everything not registered is deleted.  Safety rests on that last step: a file nobody registered, such
 as the page of a reply withheld since the last build or a stray file put into the folder, never
 survives a build, so the folder ends as a build into an empty folder leaves it, byte for byte.
+Invalid content stops a build before anything is written; a build that crashes halfway (a bug, not
+content) leaves the folder half updated, earlier files included, until the next build ends.
 """
 
 from __future__ import annotations
