@@ -1,5 +1,5 @@
 """The build benchmark: this project's build and a bare Pelican build of the same replies, each full
-(empty output and cache folders) and then incremental (one reply edited, caches kept).
+(empty output and cache folders) and then incremental (one reply edited, output and caches kept).
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def discard(folder: Path) -> None:
     machine) the kernel skips inodes deleted in the last minutes when it allocates new ones, scanning the
     inode bitmap past each of them, so creating 40,000 files took 16-33 s of system time right after a
     mass deletion and about 1 s on a quiet disk.  A rename costs nothing.  (Deletions a build makes
-    itself, such as Pelican emptying its output folder, stay in its figures.)"""
+    itself, such as the files a rebuild no longer produces, stay in its figures.)"""
     if not folder.exists():
         return
     trash = folder.parent / TRASH

@@ -93,12 +93,12 @@ def run(replies: int, seed: int, work: Path, results: Path, pagefind_too: bool =
         "(20 per listing page, translations off, same addresses). It writes reply pages, listings, category, "
         "tag and author pages and their feeds (bench/bare.py, bench/bareconf.py).",
         f"The incremental builds add one paragraph to the letter of {edited.relative_to(content)} and build "
-        "again with the caches of the full build (this project starts every build from an empty output "
-        "folder, DELETE_OUTPUT_DIRECTORY, so it writes every page again).",
+        "again with the caches and the output folder of the full build (this project writes only the files "
+        "whose bytes changed and deletes those the build did not produce, plugins/written).",
         "Folders of an earlier run (corpus, output, cache) are moved aside before a full build and deleted "
         "after the measurements: on ext4 without a journal, files created within minutes of a mass deletion "
         "cost many times more system time (bench/builds.py, discard). Deletions a build makes itself, such "
-        "as Pelican emptying its output folder in the incremental builds, stay in its figures.",
+        "as the files an incremental build no longer produces, stay in its figures.",
     ]
     probe = logs / "probe-full.json"
     for name, step in (("ours_full", lambda: builds.full(ours, logs, probe)),

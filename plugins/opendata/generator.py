@@ -10,6 +10,7 @@ from pelican.utils import sanitised_join
 from replies import schema
 from replies.settings import namespaced
 from sitemap.urls import absolute_url
+from written import files
 
 from . import json_schema
 from . import records as records_module
@@ -35,12 +36,6 @@ class OpenDataGenerator(Generator):
         self.options = options(self.settings)
         self.context["DATA_URL"] = self.options["page_url"]
 
-    def _write(self, save_as: str, data: bytes) -> None:
-        path = sanitised_join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as handle:
-            handle.write(data)
-
     def generate_output(self, writer):
         o = self.options
         owner = self.settings.get("SITE_OWNER") or self.settings.get("AUTHOR") or self.settings["SITENAME"]
@@ -51,8 +46,11 @@ class OpenDataGenerator(Generator):
         paths = {kind: sanitised_join(self.output_path, o[f"{kind}_save_as"]) for kind in ("json", "csv", "schema")}
         for path in paths.values():
             os.makedirs(os.path.dirname(path), exist_ok=True)
+        # The exports change with any reply: streamed to disk, not compared.
         count = records_module.write_exports(articles, self.settings, head, paths["json"], paths["csv"])
-        self._write(o["schema_save_as"], records_module.to_json(
+        files.produced(paths["json"])
+        files.produced(paths["csv"])
+        files.write(paths["schema"], records_module.to_json(
             json_schema.generate(absolute_url(self.settings, o["schema_save_as"]), title)))
         downloads = {kind: {"url": o[f"{kind}_save_as"], "size": os.path.getsize(path)} for kind, path in paths.items()}
         writer.write_file(o["page_save_as"], self.get_template("data"), self.context, url=o["page_url"],

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
+
+from written import files
 
 from . import registry
 
@@ -17,8 +18,6 @@ class AttachmentGenerator:
 
     def generate_output(self, writer):
         store = registry.store_for(self.settings)
-        files = {a.file for reply in store.public for a in reply.attachments}
-        for file in sorted(files):
-            target = self.output_path / file
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(store.root / file, target)
+        names = {a.file for reply in store.public for a in reply.attachments}
+        for file in sorted(names):
+            files.copy(store.root / file, self.output_path / file)

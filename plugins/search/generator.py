@@ -14,6 +14,7 @@ from pelican.generators import Generator
 from browse import names
 from replies import schema, workers
 from replies.settings import namespaced
+from written import files
 
 from . import document, export, index
 
@@ -88,8 +89,8 @@ class SearchGenerator(Generator):
         self.options = options(self.settings)
         self.target = os.path.join(self.output_path, os.path.normpath(self.options["index_path"]))
         self.kept = kept_index(self.settings, self.output_path)
-        # Pelican constructs the generators, then cleans the output folder: the index is moved out of
-        # its way, to be renamed back if no reply changed (155,000 files at 10,000 replies).
+        # The index is moved into the cache before anything is written, to be renamed back if no reply
+        # changed (155,000 files at 10,000 replies), or else exported anew.
         export.set_aside(self.target, self.kept)
 
     def generate_context(self):
@@ -107,6 +108,7 @@ class SearchGenerator(Generator):
         # at 1,774 MB with them alongside, 1,197 MB this way).
         summary = export.export_or_keep(self.records, self.kept, self.target, self.options["page_size"],
                                         self.options["workers"], wait=self.join)
+        self.register_index(summary)
         self.records = None  # the build needs them no more: their memory returns for the rest of the build
         log.info("search: static index of %d replies, %d grams in %d shards, %d files, %.1f MB (%s)",
                  summary.docs, summary.grams, summary.shards, summary.files, summary.bytes / 1e6,
@@ -116,6 +118,27 @@ class SearchGenerator(Generator):
                           url=self.options["url"], search_index=self.options["index_path"],
                           search_build=summary.build, search_page_size=self.options["page_size"],
                           search_script=script, relative_urls=self.settings["RELATIVE_URLS"])
+
+    def register_index(self, summary) -> None:
+        """Register the index's files (plugins/written) as the export wrote them: listed from the folder
+        just after an export, kept in the cache with it.  A file added to a kept index since is not
+        listed, so it does not survive the build."""
+        listing = self.kept + ".files"
+        names = None
+        if summary.reused:
+            try:
+                with open(listing, encoding="utf-8") as handle:
+                    build, *names = handle.read().split("\n")
+                names = names if build == summary.build else None
+            except OSError:
+                pass
+        if names is None:
+            start = len(os.path.join(self.target, ""))
+            names = [os.path.join(folder, name)[start:] for folder, _, found in os.walk(self.target) for name in found]
+            with open(listing + ".new", "w", encoding="utf-8") as handle:
+                handle.write("\n".join([summary.build, *names]))
+            os.replace(listing + ".new", listing)
+        files.produced_in(self.target, names)
 
     def join(self) -> None:
         """Wait for the Whoosh child (its errors fail the build)."""
@@ -131,8 +154,5 @@ class SearchGenerator(Generator):
         with open(source, encoding="utf-8") as handle:
             minified = rjsmin.jsmin(handle.read())
         save_as = posixpath.join(posixpath.dirname(self.options["save_as"]), "search.js")
-        path = os.path.join(self.output_path, *save_as.split("/"))
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(minified)
+        files.write(os.path.join(self.output_path, *save_as.split("/")), minified.encode("utf-8"))
         return save_as

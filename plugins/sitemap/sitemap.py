@@ -1,8 +1,8 @@
 """sitemap.xml: every HTML page this build wrote, with absolute addresses.
 
-Pages are collected as Pelican writes them (content_written), not by walking the output folder: a
-development build does not empty the folder first, and a reply withdrawn since the last build must not
-stay listed because its old page is still on disk.
+Pages are collected as Pelican writes them (content_written), not by walking the output folder: the
+folder is not emptied before a build, and the page of a reply withdrawn since the last build, deleted
+only after the sitemap is written (plugins/written), must not be listed.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import os
 from xml.sax.saxutils import escape
 
 from replies.settings import namespaced
+from written import files
 
 from .urls import absolute_url
 
@@ -73,7 +74,4 @@ def write(pelican) -> None:
     forget()
     if not save_as:
         return
-    target = os.path.join(output, save_as)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(target, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(render(settings, pages))
+    files.write(os.path.join(output, save_as), render(settings, pages).encode("utf-8"))
