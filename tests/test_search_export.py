@@ -279,10 +279,11 @@ def test_an_export_updated_where_it_is_equals_an_export_from_nothing(records, tm
     else:
         edited = records[:middle] + records[middle + 1:]
 
-    summary = export.export_or_keep(edited, slot, folder, 5, 2)
+    summary, names = export.export_or_keep(edited, slot, folder, 5, 2)
     assert not summary.reused and not os.path.exists(slot)
     fresh = export.export(edited, str(tmp_path / "fresh"), 5, 2)
     assert _all_files(tmp_path / "output" / "index") == _all_files(tmp_path / "fresh")
+    assert sorted(names) == sorted(_all_files(tmp_path / "fresh"))
     assert (summary.build, summary.files, summary.bytes) == (fresh.build, fresh.files, fresh.bytes)
     after = _mtimes(tmp_path / "output" / "index")
     kept = [name for name in after if before.get(name) == after[name] and "/" in name]

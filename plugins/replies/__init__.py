@@ -7,8 +7,6 @@ Signals:
 - readers_init: read .md files with YAML front-matter (replies come from the validated store).
 - generator_init: give templates the schema (Chinese labels, enumerations) and the cn_date filter.
 - article_generator_finalized: each article's URL is computed once (reader.fix_urls), not on every use.
-- get_writer: Pelican's writer, leaving reply pages whose inputs did not change as they are (pagekeys);
-  finalized: record those pages' keys.
 - initialized: connect disclosure.verify_output to `finalized` now, after every plugin has registered,
   so that it runs last and sees every file (sitemap, feeds…) written at `finalized`; it searches the
   output for the text of withheld replies and of 摘要 letters, and a hit fails the build.
@@ -18,7 +16,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import disclosure, pagekeys, privacy, registry, store, templating
+from . import disclosure, privacy, registry, store, templating
 from .attachments import AttachmentGenerator
 from .reader import YamlMarkdownReader, fix_urls
 
@@ -45,5 +43,3 @@ def register():
     signals.generator_init.connect(templating.add_to_environment)
     signals.article_generator_finalized.connect(fix_urls)
     signals.initialized.connect(disclosure.connect_last)
-    signals.get_writer.connect(pagekeys.writer_class)
-    signals.finalized.connect(pagekeys.save)

@@ -244,9 +244,10 @@ FORMAT_VERSION = 14
 
 
 def set_aside(folder: str, slot: str) -> None:
-    """Move the previous build's index `folder` into `slot` in the cache, before Pelican cleans the output
-    folder, so that `export_or_keep` can put it back or update it.  When there is none, or it cannot be renamed (the
-    cache on another file system, a slot left by a build that failed), it stays: Pelican deletes it."""
+    """Move the previous build's index `folder` into `slot` in the cache before anything is written, so
+    that `export_or_keep` can put it back or update it there.  When there is none, or it cannot be
+    renamed (the cache on another file system, a slot left by a build that failed), it stays, and is
+    exported over from nothing."""
     try:
         os.rename(folder, slot)
     except OSError:
@@ -254,13 +255,14 @@ def set_aside(folder: str, slot: str) -> None:
 
 
 def export_or_keep(records: list[dict], slot: str, folder: str, page_size: int, workers: int = 1,
-                   wait=lambda: None) -> Summary:
+                   wait=lambda: None) -> tuple[Summary, list[str]]:
     """Write the static index of `records` into `folder`, from the previous build's export in `slot`
     (`set_aside`) when there is one: renamed back as it is when it is an export of the same replies (no
     file written), else updated where it is (only the files whose bytes changed are written, see
     _Writer) and then renamed back.  The record of an export, a file next to the slot (`slot`.json),
     is not in the output.  `wait()` is called before the part of the export that takes memory (see
-    `export`)."""
+    `export`).  Returns the summary and the files of the index (relative paths), as the export made
+    them: a file put into the folder since is not among them."""
     version = [FORMAT_VERSION, analyzer.VERSION, page_size]
     digest = hashlib.sha256(repr((*version, sorted((r["key"], r["hash"]) for r in records))).encode(
         "utf-8")).hexdigest()
@@ -291,7 +293,7 @@ def export_or_keep(records: list[dict], slot: str, folder: str, page_size: int, 
                    "summary": {**summary.__dict__, "reused": False, "written": 0}, "files": state["files"]},
                   handle, separators=(",", ":"))
     os.replace(record + ".new", record)
-    return summary
+    return summary, list(state["files"])
 
 
 def _drop_cache_copies(cache: str) -> None:

@@ -106,9 +106,9 @@ class SearchGenerator(Generator):
         # The export writes its light files while the child indexes, and waits for it before the keys'
         # entries: the child's memory and the export workers' would add up (a 20,000-reply build peaked
         # at 1,774 MB with them alongside, 1,197 MB this way).
-        summary = export.export_or_keep(self.records, self.kept, self.target, self.options["page_size"],
-                                        self.options["workers"], wait=self.join)
-        self.register_index(summary)
+        summary, names = export.export_or_keep(self.records, self.kept, self.target, self.options["page_size"],
+                                               self.options["workers"], wait=self.join)
+        files.produced_in(self.target, names)
         self.records = None  # the build needs them no more: their memory returns for the rest of the build
         log.info("search: static index of %d replies, %d grams in %d shards, %d files, %.1f MB (%s)",
                  summary.docs, summary.grams, summary.shards, summary.files, summary.bytes / 1e6,
@@ -118,27 +118,6 @@ class SearchGenerator(Generator):
                           url=self.options["url"], search_index=self.options["index_path"],
                           search_build=summary.build, search_page_size=self.options["page_size"],
                           search_script=script, relative_urls=self.settings["RELATIVE_URLS"])
-
-    def register_index(self, summary) -> None:
-        """Register the index's files (plugins/written) as the export wrote them: listed from the folder
-        just after an export, kept in the cache with it.  A file added to a kept index since is not
-        listed, so it does not survive the build."""
-        listing = self.kept + ".files"
-        names = None
-        if summary.reused:
-            try:
-                with open(listing, encoding="utf-8") as handle:
-                    build, *names = handle.read().split("\n")
-                names = names if build == summary.build else None
-            except OSError:
-                pass
-        if names is None:
-            start = len(os.path.join(self.target, ""))
-            names = [os.path.join(folder, name)[start:] for folder, _, found in os.walk(self.target) for name in found]
-            with open(listing + ".new", "w", encoding="utf-8") as handle:
-                handle.write("\n".join([summary.build, *names]))
-            os.replace(listing + ".new", listing)
-        files.produced_in(self.target, names)
 
     def join(self) -> None:
         """Wait for the Whoosh child (its errors fail the build)."""

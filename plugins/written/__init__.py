@@ -2,9 +2,11 @@
 
 Signals:
 - get_generators: forget the files of an earlier run (a build starts).
-- get_writer: Pelican's pages and feeds go through UnchangedWriter, which writes a file only when
-  its bytes change and registers it.
+- get_writer: Pelican's pages and feeds go through pagekeys.Writer: a reply page whose inputs did not
+  change since it was written is not rendered again (pagekeys), and any other page or feed is written
+  only when its bytes change (writer.UnchangedWriter); both are registered.
 - static_generator_finalized: register the theme's static files, which Pelican copies itself.
+- finalized: record the keys of the reply pages (pagekeys.save).
 - initialized: connect files.prune to `finalized` now, after the plugins' own `finalized` receivers
   (the sitemap is written then) and before the disclosure check's (replies, listed after this plugin),
   which then searches exactly what this build produced.
@@ -15,8 +17,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import files
-from .writer import get_writer
+from . import files, pagekeys
 
 
 def connect_prune(pelican) -> None:
@@ -25,6 +26,7 @@ def connect_prune(pelican) -> None:
 
 def register():
     signals.get_generators.connect(files.forget)
-    signals.get_writer.connect(get_writer)
+    signals.get_writer.connect(pagekeys.get_writer)
+    signals.finalized.connect(pagekeys.save)
     signals.static_generator_finalized.connect(files.static_files)
     signals.initialized.connect(connect_prune)

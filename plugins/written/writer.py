@@ -33,6 +33,3 @@ class UnchangedWriter(Writer):
         self._written_files.add(filename)
         return _Unchanged(filename, encoding)
 
-
-def get_writer(pelican):
-    return UnchangedWriter

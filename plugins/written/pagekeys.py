@@ -24,9 +24,12 @@ import logging
 import os
 import pickle
 
-from pelican import signals, writers
+from pelican import signals
 from pelican.contents import Content
 from pelican.utils import sanitised_join
+
+from . import files
+from .writer import UnchangedWriter
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +42,8 @@ _OBJECT_SHOWN = ("name", "short_name", "year", "delegation", "url")
 _SKIPPED = {"_context", "settings", "metadata"}
 
 
-class Writer(writers.Writer):
-    """Pelican's writer, leaving reply pages whose key is unchanged as they are."""
+class Writer(UnchangedWriter):
+    """UnchangedWriter, leaving reply pages whose key is unchanged as they are, not even rendered."""
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
@@ -57,6 +60,7 @@ class Writer(writers.Writer):
         key = page_key(article, repr((site, template.name, relative_urls, url, _shown(sorted(kwargs.items())))))
         path = sanitised_join(self.output_path, name)
         if self.keys.unchanged(name, key, path):
+            files.produced(path)
             signals.content_written.send(path, context={**kwargs, "output_file": name})
             return None
         super().write_file(name, template, context, relative_urls, paginated, template_name, override_output,
@@ -69,8 +73,7 @@ class Writer(writers.Writer):
 _writers: list[Writer] = []
 
 
-def writer_class(pelican):
-    """get_writer receiver."""
+def get_writer(pelican):
     return Writer
 
 
