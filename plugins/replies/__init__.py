@@ -2,11 +2,13 @@
 
 Signals:
 - get_generators: load and validate every reply before Pelican cleans or writes anything; an invalid
-  content folder (privacy guard included) stops the build with the full list of problems.  Adds the
-  attachment generator.
+  content folder (privacy guard included) stops the build with the full list of problems.  A file
+  unchanged since the previous build is not read again (cache.py).  Adds the attachment generator.
 - readers_init: read .md files with YAML front-matter (replies come from the validated store).
 - generator_init: give templates the schema (Chinese labels, enumerations) and the cn_date filter.
-- article_generator_finalized: each article's URL is computed once (reader.fix_urls), not on every use.
+- article_generator_finalized: each article's URL is computed once (reader.fix_urls), not on every use;
+  the HTML of the replies' Markdown is kept for the next build (save_rendered).
+- finalized: wait for the processes writing the build cache (cache.finished).
 - initialized: connect disclosure.verify_output to `finalized` now, after every plugin has registered,
   so that it runs last and sees every file (sitemap, feeds…) written at `finalized`; it searches the
   output for the text of withheld replies and of 摘要 letters, and a hit fails the build.
@@ -14,22 +16,38 @@ Signals:
 
 from __future__ import annotations
 
+import marshal
+import sys
+
+import markdown
+import yaml
 from pelican import signals
 
-from . import disclosure, privacy, registry, store, templating
+from . import cache, disclosure, privacy, registry, store, templating
 from .attachments import AttachmentGenerator
 from .reader import YamlMarkdownReader, fix_urls
 
 
 def load_store(pelican):
     settings = pelican.settings
-    loaded = store.load(settings["PATH"], registry.options(settings)["path"], privacy.guard(settings))
+    guard = privacy.guard(settings)
+    replies_cache = cache.FileCache(cache.path(settings, "replies.pickle"),
+                                    cache.version(sys.modules[__name__], settings=(sorted(guard.allow), yaml.__version__)))
+    loaded = store.load(settings["PATH"], registry.options(settings)["path"], guard, replies_cache)
+    replies_cache.save()  # the valid replies, also when another file stops the build
     loaded.raise_for_problems()
     # What may not be published is worked out now, from every letter: the reader then keeps only the
     # rendered HTML of a published letter (Reply.release_body).
     loaded.secrets = disclosure.secrets(loaded)
-    registry.remember(settings, loaded)
+    rendered = cache.FileCache(cache.path(settings, "markdown.marshal"), cache.version(
+        sys.modules[__name__], settings=(settings["MARKDOWN"], markdown.__version__)), marshal)
+    registry.remember(settings, loaded, rendered)
     return AttachmentGenerator
+
+
+def save_rendered(generator) -> None:
+    """`article_generator_finalized` receiver: every reply is read, its HTML is kept for the next build."""
+    registry.rendered_for(generator.settings).save()
 
 
 def add_reader(readers):
@@ -42,4 +60,6 @@ def register():
     signals.readers_init.connect(add_reader)
     signals.generator_init.connect(templating.add_to_environment)
     signals.article_generator_finalized.connect(fix_urls)
+    signals.article_generator_finalized.connect(save_rendered)
     signals.initialized.connect(disclosure.connect_last)
+    signals.finalized.connect(cache.finished)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import operator
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from . import schema
 
@@ -77,6 +78,11 @@ class Reply:
         if self.publish_date is None:
             self.publish_date = self.reply_date
 
+    def __reduce__(self):
+        # Pickled (the build cache) as the arguments that make it again: the default for a dataclass
+        # with slots builds its state field by field in Python, which takes half as long again.
+        return Reply, _field_values(self)
+
     def release_body(self) -> None:
         """Forget the letter's Markdown: kept beside its rendered HTML for the whole build, every
         letter was in memory twice (some 300 MB at 100,000 replies)."""
@@ -133,3 +139,6 @@ class Reply:
     def publication_delay(self) -> int:
         """Days from reply to publication."""
         return (self.publish_date - self.reply_date).days
+
+
+_field_values = operator.attrgetter(*(f.name for f in fields(Reply)))

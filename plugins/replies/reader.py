@@ -10,6 +10,7 @@ the same `---` front-matter, or Pelican's usual `Key: value` lines.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from zoneinfo import ZoneInfo
 
 from markdown import Markdown
@@ -41,6 +42,17 @@ class YamlMarkdownReader(MarkdownReader):
             md = self._converter = Markdown(**self.settings["MARKDOWN"])
         return md.reset().convert(sanitize.strip_raw_html(text))
 
+    def _rendered(self, text: str) -> str:
+        """The HTML of a reply's Markdown, taken from the previous build if it converted the same text
+        (with the same code and MARKDOWN settings: registry.rendered_for)."""
+        rendered = registry.rendered_for(self.settings)
+        key = hashlib.sha1(text.encode("utf-8")).digest()
+        html = rendered.get(key)
+        if html is None:
+            html = self._markdown(text)
+        rendered.put(key, html)
+        return html
+
     def _read_reply(self, reply):
         if not reply.is_public:
             return "", {"status": "skip"}
@@ -57,8 +69,8 @@ class YamlMarkdownReader(MarkdownReader):
             "reply": reply,
         }
         if reply.is_summary_only:
-            metadata["summary"] = self._markdown(reply.summary)
-        content = self._markdown(text)
+            metadata["summary"] = self._rendered(reply.summary)
+        content = self._rendered(text)
         if not reply.is_summary_only:
             reply.release_body()  # the disclosure check has worked out its secrets (load_store)
         return content, metadata

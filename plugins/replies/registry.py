@@ -1,13 +1,15 @@
 """The loaded reply store of each build, looked up by the build's settings.
 
-Pelican hands plugins and readers only the settings dict, so the store of a build is kept here, keyed
-by the absolute content path, and replaced at the start of every run (autoreload included).
+Pelican hands plugins and readers only the settings dict, so the store of a build (and the cache of the
+HTML its reader renders) is kept here, keyed by the absolute content path, and replaced at the start of
+every run (autoreload included).
 """
 
 from __future__ import annotations
 
 import os
 
+from .cache import FileCache
 from .model import Reply
 from .settings import namespaced
 from .store import Store
@@ -17,6 +19,7 @@ DEFAULTS = {
 }
 
 _stores: dict[str, Store] = {}
+_rendered: dict[str, FileCache] = {}
 
 
 def options(settings) -> dict:
@@ -28,8 +31,14 @@ def _key(settings) -> str:
     return os.path.realpath(settings["PATH"])
 
 
-def remember(settings, store: Store) -> None:
+def remember(settings, store: Store, rendered: FileCache) -> None:
+    """The build's store, and its cache of the HTML of replies' Markdown (reader.py) by the text's hash."""
     _stores[_key(settings)] = store
+    _rendered[_key(settings)] = rendered
+
+
+def rendered_for(settings) -> FileCache:
+    return _rendered[_key(settings)]
 
 
 def store_for(settings) -> Store | None:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import intros as intros_module
+from .cache import FileCache
 from .intros import Intro
 from .model import Reply
 from .privacy import Guard
-from .validate import Problem, parse_reply
+from .validate import Problem, attachment_problem, parse_reply
 
 #: A reply file larger than this is not a letter; it is a pasted document or a mistake.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -88,15 +90,24 @@ def reply_files(content_root: Path, replies_dir: str) -> list[Path]:
     return sorted(folder.rglob("*.md")) if folder.is_dir() else []
 
 
-def load(content_root, replies_dir: str = "replies", guard: Guard | None = None) -> Store:
+def load(content_root, replies_dir: str = "replies", guard: Guard | None = None,
+         cache: FileCache | None = None) -> Store:
     """Read and validate every reply under `content_root/replies_dir`, then the cross-file rules,
     and the introductions of classes and categories.  `guard` is the privacy guard of the settings
-    (privacy.guard(settings)); without it, nothing is allow-listed."""
+    (privacy.guard(settings)); without it, nothing is allow-listed.  `cache` (of the same guard and
+    code) holds the valid replies of the previous build by file, which are not read again unless changed."""
     root = Path(content_root)
     store = Store(root)
     resolved_root = root.resolve()
+    inside = _Inside(resolved_root)
     for path in reply_files(root, replies_dir):
         source = path.relative_to(root).as_posix()
+        stamp = _stamp(path) if cache is not None and inside(path.parent) else None
+        cached = cache.get(source) if stamp else None
+        if cached and cached[0] == stamp and _attachments_found(cached[1], root):
+            cache.put(source, cached)
+            store.replies.append(cached[1])
+            continue
         text, problem = read_text(path, root, source, resolved_root)
         if problem:
             store.problems.append(problem)
@@ -105,11 +116,43 @@ def load(content_root, replies_dir: str = "replies", guard: Guard | None = None)
         store.problems.extend(problems)
         if reply:
             store.replies.append(reply)
+            if stamp:
+                cache.put(source, (stamp, reply))
     store.problems.extend(_duplicates(store.replies))
     store.intros, problems = intros_module.load(root)
     store.problems.extend(problems)
     store.problems.sort()
     return store
+
+
+def _stamp(path: Path) -> tuple | None:
+    """What changes when the file is written, replaced or touched; None for a symlink, which is read
+    every time (its target may change, or leave the content folder, without the link changing)."""
+    status = os.lstat(path)
+    if stat.S_ISLNK(status.st_mode):
+        return None
+    return status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino
+
+
+class _Inside:
+    """Whether a folder is inside the content folder once symlinks are resolved, as read_text checks
+    for each file; resolved once per folder."""
+
+    def __init__(self, resolved_root: Path):
+        self.resolved_root = resolved_root
+        self.known: dict[Path, bool] = {}
+
+    def __call__(self, folder: Path) -> bool:
+        if folder not in self.known:
+            resolved = folder.resolve()
+            self.known[folder] = resolved == self.resolved_root or self.resolved_root in resolved.parents
+        return self.known[folder]
+
+
+def _attachments_found(reply: Reply, root: Path) -> bool:
+    """Validation also checks that the attachments exist: a cached reply whose attachment has gone is
+    read again, to report it."""
+    return not any(attachment_problem(root, a.file) for a in reply.attachments)
 
 
 def read_text(path: Path, root: Path, source: str, resolved_root: Path | None = None

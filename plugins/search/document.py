@@ -87,6 +87,14 @@ def deputy_pages(article) -> list[list[str]]:
     return list(pages.values())
 
 
+def inputs(article) -> bytes:
+    """A digest of everything record(article) reads: the same digest, the same record (with the same code)."""
+    key_class = getattr(article, "key_class", None)
+    read = (article.reply, article.url, key_class and key_class.slug, deputy_pages(article))
+    # A repr ends where it starts (its brackets and quotes pair up), so the content can follow it as it is.
+    return hashlib.sha1(repr(read).encode("utf-8") + article.content.encode("utf-8")).digest()
+
+
 def record(article) -> dict:
     """Everything the index, the static export and the command line need of one public reply."""
     reply = article.reply

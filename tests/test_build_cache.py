@@ -1,0 +1,213 @@
+"""The build cache (replies/cache.py): a rebuild reads, converts and indexes only what changed, and its
+site is the one a build from nothing makes."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+
+import pytest
+
+from conftest import build, output_files
+from replies import cache, reader, store
+from search import document, generator
+
+EDITED = "replies/2017/sheng-jianyi-0512.md"
+CLOSING = "感谢您对商务工作的关心和支持。"
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """How many replies were validated, Markdown texts converted and search records made."""
+    counted = {"parse": 0, "markdown": 0, "record": 0}
+
+    def counting(name, function):
+        def wrapper(*args, **kwargs):
+            counted[name] += 1
+            return function(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(store, "parse_reply", counting("parse", store.parse_reply))
+    monkeypatch.setattr(reader.YamlMarkdownReader, "_markdown",
+                        counting("markdown", reader.YamlMarkdownReader._markdown))
+    monkeypatch.setattr(document, "record", counting("record", document.record))
+
+    def taken():
+        result = dict(counted)
+        counted.update(parse=0, markdown=0, record=0)
+        return result
+
+    return taken
+
+
+@pytest.fixture
+def site(fixture_copy, tmp_path):
+    """The `basic` content (a copy to edit) and where it is built, cache beside the output."""
+    return fixture_copy("basic"), tmp_path / "site" / "output"
+
+
+def edit(content, text=CLOSING, new="此外，我厅将继续跟踪落实。\n\n" + CLOSING):
+    path = content / EDITED
+    path.write_text(path.read_text(encoding="utf-8").replace(text, new, 1), encoding="utf-8")
+
+
+def fresh_build(content, tmp_path, **settings):
+    return output_files(build(content, tmp_path / "fresh" / "output", **settings))
+
+
+def cache_files(output):
+    return sorted((output.parent / "cache").glob("replies/*")) + \
+        sorted((output.parent / "cache").glob("search/*/records.marshal"))
+
+
+def test_rebuild_after_an_edit_is_the_site_a_build_from_nothing_makes(site, tmp_path):
+    content, output = site
+    build(content, output)
+    edit(content)
+    rebuilt = output_files(build(content, output))
+    assert "此外，我厅将继续跟踪落实。" in rebuilt["2017/sheng-jianyi-0512/index.html"]
+    assert rebuilt == fresh_build(content, tmp_path)
+
+
+def test_rebuild_validates_converts_and_indexes_only_the_edited_reply(site, calls):
+    content, output = site
+    build(content, output)
+    first = calls()
+    assert first["parse"] == 5 and first["record"] == 4  # every reply; the public ones have records
+    build(content, output)
+    pages_only = calls()  # pages and introductions are converted on every build; replies are not
+    assert pages_only["parse"] == 0 and pages_only["record"] == 0
+    assert pages_only["markdown"] < first["markdown"]
+    edit(content)
+    build(content, output)
+    assert calls() == {"parse": 1, "markdown": pages_only["markdown"] + 1, "record": 1}
+
+
+def test_a_rebuild_of_nothing_changed_rewrites_no_cache_file(site):
+    content, output = site
+    build(content, output)
+    written = {path: path.stat().st_mtime_ns for path in cache_files(output)}
+    assert len(written) == 3
+    build(content, output)
+    assert {path: path.stat().st_mtime_ns for path in cache_files(output)} == written
+
+
+def test_privacy_allow_list_change_validates_every_reply_again(site, calls):
+    content, output = site
+    build(content, output)
+    calls()
+    build(content, output, PRIVACY={"allow": ["湖南省长沙市天心区湘府西路8号"]})
+    assert calls()["parse"] == 5
+
+
+def test_markdown_settings_change_converts_every_reply_again(site, tmp_path, calls):
+    content, output = site
+    build(content, output)
+    first = calls()
+    markdown = {"extension_configs": {"markdown.extensions.extra": {}}, "output_format": "html5"}
+    rebuilt = output_files(build(content, output, MARKDOWN=markdown))
+    assert calls()["markdown"] == first["markdown"]
+    assert rebuilt == fresh_build(content, tmp_path, MARKDOWN=markdown)
+
+
+def test_other_code_makes_every_cache_unusable(site, monkeypatch, calls):
+    content, output = site
+    build(content, output)
+    first = calls()
+    version = cache.version
+    monkeypatch.setattr(cache, "version", lambda *args, **kwargs: version(*args, **kwargs) + "-edited")
+    monkeypatch.setattr(generator, "RECORDS_VERSION", generator.RECORDS_VERSION + "-edited")
+    build(content, output)
+    assert calls() == first
+
+
+def test_version_changes_with_the_source_of_a_package(tmp_path, monkeypatch):
+    package = tmp_path / "plugin"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "rules.py").write_text("LIMIT = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import plugin
+
+    before = cache.version(plugin, settings=("a",))
+    assert cache.version(plugin, settings=("a",)) == before
+    assert cache.version(plugin, settings=("b",)) != before
+    (package / "rules.py").write_text("LIMIT = 2\n", encoding="utf-8")
+    assert cache.version(plugin, settings=("a",)) != before
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
+def test_a_damaged_cache_is_not_used_and_the_site_is_right(site, tmp_path, calls, caplog, damage):
+    content, output = site
+    build(content, output)
+    first = calls()
+    for path in cache_files(output):
+        data = path.read_bytes()
+        path.write_bytes({"truncate": data[: len(data) // 2],
+                          "flip": data[:-100] + bytes([data[-100] ^ 0xFF]) + data[-99:],
+                          "garbage": b"build-cache 1\n" + b"\x80\x05garbage" * 100,
+                          "empty": b""}[damage])
+    edit(content)
+    # Only the cache's lines at INFO: Pelican's log filter drops any message it has let through before in
+    # the process, and other tests expect the search plugin's INFO lines of this fixture.
+    with caplog.at_level(logging.INFO, logger="replies.cache"):
+        rebuilt = output_files(build(content, output))
+    assert calls() == first
+    assert rebuilt == fresh_build(content, tmp_path)
+    assert sum("working everything out again" in r.getMessage() for r in caplog.records) == 3
+
+
+def test_an_edit_that_makes_a_reply_invalid_fails_the_rebuild_with_the_same_message(site, tmp_path):
+    content, output = site
+    build(content, output)
+    edit(content, "reply_class: A", "reply_class: E")
+    with pytest.raises(store.ContentError) as rebuilt:
+        build(content, output)
+    with pytest.raises(store.ContentError) as fresh:
+        build(content, tmp_path / "fresh" / "output")
+    assert "答复类别（reply_class）" in str(rebuilt.value)
+    assert str(rebuilt.value) == str(fresh.value)
+    with pytest.raises(store.ContentError) as again:  # an invalid file is never kept as valid
+        build(content, output)
+    assert str(again.value) == str(fresh.value)
+
+
+def test_a_deleted_attachment_fails_the_rebuild_of_an_unchanged_reply(site, tmp_path):
+    content, output = site
+    build(content, output)
+    (content / "attachments" / "yizhang.csv").unlink()
+    with pytest.raises(store.ContentError) as rebuilt:
+        build(content, output)
+    with pytest.raises(store.ContentError) as fresh:
+        build(content, tmp_path / "fresh" / "output")
+    assert "yizhang.csv" in str(rebuilt.value)
+    assert str(rebuilt.value) == str(fresh.value)
+
+
+def test_caches_are_kept_per_content_folder(site, tmp_path, calls):
+    content, output = site
+    build(content, output)
+    calls()
+    other = tmp_path / "other"
+    shutil.copytree(content, other)
+    edit(other)
+    built = output_files(build(other, output))
+    assert calls()["parse"] == 5
+    assert built == fresh_build(other, tmp_path)
+
+
+def test_a_cache_that_could_not_be_written_is_worked_out_again(site, tmp_path, monkeypatch, caplog):
+    content, output = site
+
+    def full_disk(self):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(cache.FileCache, "_write", full_disk)  # in the forked writers too
+        with caplog.at_level(logging.INFO, logger="replies.cache"):
+            build(content, output)
+    assert sum("could not be written" in r.getMessage() for r in caplog.records) == 3
+    assert cache_files(output) == []
+    edit(content)
+    assert output_files(build(content, output)) == fresh_build(content, tmp_path)
+    assert len(cache_files(output)) == 3
