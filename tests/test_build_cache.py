@@ -76,11 +76,21 @@ def test_rebuild_validates_converts_and_indexes_only_the_edited_reply(site, call
     assert first["parse"] == 5 and first["record"] == 4  # every reply; the public ones have records
     build(content, output)
     pages_only = calls()  # pages and introductions are converted on every build; replies are not
-    assert pages_only["parse"] == 0 and pages_only["record"] == 0
+    assert pages_only["parse"] == 2 and pages_only["record"] == 0  # the withheld and the 摘要 reply
     assert pages_only["markdown"] < first["markdown"]
     edit(content)
     build(content, output)
-    assert calls() == {"parse": 1, "markdown": pages_only["markdown"] + 1, "record": 1}
+    assert calls() == {"parse": 3, "markdown": pages_only["markdown"] + 1, "record": 1}
+
+
+def test_no_cache_file_holds_what_may_not_be_published(site):
+    """The text of a withheld reply and the letter of a 摘要 reply stay in their files: read every build."""
+    content, output = site
+    build(content, output)
+    cached = b"".join(path.read_bytes() for path in (output.parent / "cache").rglob("*") if path.is_file())
+    assert "尊敬的".encode("utf-8") in cached  # published letters are kept
+    for secret in ("不予公开的答复正文独有句子壬癸", "关于某保密事项的建议隐匿标题", "便利店全文专用句子甲乙丙"):
+        assert secret.encode("utf-8") not in cached
 
 
 def test_a_rebuild_of_nothing_changed_rewrites_no_cache_file(site):

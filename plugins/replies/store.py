@@ -95,7 +95,8 @@ def load(content_root, replies_dir: str = "replies", guard: Guard | None = None,
     """Read and validate every reply under `content_root/replies_dir`, then the cross-file rules,
     and the introductions of classes and categories.  `guard` is the privacy guard of the settings
     (privacy.guard(settings)); without it, nothing is allow-listed.  `cache` (of the same guard and
-    code) holds the valid replies of the previous build by file, which are not read again unless changed."""
+    code) holds the valid published replies of the previous build by file, which are not read again unless
+    changed."""
     root = Path(content_root)
     store = Store(root)
     resolved_root = root.resolve()
@@ -116,7 +117,10 @@ def load(content_root, replies_dir: str = "replies", guard: Guard | None = None,
         store.problems.extend(problems)
         if reply:
             store.replies.append(reply)
-            if stamp:
+            if stamp and reply.is_public and not reply.is_summary_only:
+                # Only what is published goes into the cache: the text of a withheld reply or of a 摘要
+                # letter stays in its file (a cache inside the output folder would fail the build's
+                # disclosure check, or be deployed with it).  They are a few percent, read every build.
                 cache.put(source, (stamp, reply))
     store.problems.extend(_duplicates(store.replies))
     store.intros, problems = intros_module.load(root)
