@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from conftest import build, output_files
+from conftest import ROOT, build, output_files
 from replies import cache, reader, store
 from search import document, generator
 
@@ -221,3 +221,25 @@ def test_a_cache_that_could_not_be_written_is_worked_out_again(site, tmp_path, m
     edit(content)
     assert output_files(build(content, output)) == fresh_build(content, tmp_path)
     assert len(cache_files(output)) == 3
+
+
+def test_letters_converted_in_worker_processes_are_those_the_reader_converts(tmp_path):
+    """reader.prerender converts in forked workers what the cache lacks; the reader then takes it."""
+    from types import SimpleNamespace
+
+    from markdown import Markdown
+    from pelican.settings import read_settings
+
+    from replies import cache, reader
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    texts = [f"尊敬的代表{i}：\n\n一、关于第{i}项[^{i}]。\n\n| 项目 | 数量 |\n|---|---|\n| 甲 | {i} |\n\n"
+             f"<script>alert({i})</script>\n\n[^{i}]: 注释{i}。" for i in range(150)]
+    replies = [SimpleNamespace(is_public=True, is_summary_only=False, body=text, summary=None) for text in texts]
+    replies.append(SimpleNamespace(is_public=False, is_summary_only=False, body="不公开的正文", summary=None))
+    rendered = cache.FileCache(str(tmp_path / "markdown.marshal"), "v")
+    reader.prerender(replies, rendered, settings, workers=2)
+    md = Markdown(**settings["MARKDOWN"])
+    assert [rendered.get(reader.text_key(text)) for text in texts] == [reader.convert(md, text) for text in texts]
+    assert rendered.get(reader.text_key("不公开的正文")) is None
+    assert "<script>" not in rendered.get(reader.text_key(texts[0]))

@@ -23,7 +23,7 @@ import markdown
 import yaml
 from pelican import signals
 
-from . import cache, disclosure, privacy, registry, store, templating
+from . import cache, disclosure, privacy, reader, registry, store, templating, workers
 from .attachments import AttachmentGenerator
 from .reader import YamlMarkdownReader, fix_urls
 
@@ -41,6 +41,7 @@ def load_store(pelican):
     loaded.secrets = disclosure.secrets(loaded)
     rendered = cache.FileCache(cache.path(settings, "markdown.marshal"), cache.version(
         sys.modules[__name__], settings=(settings["MARKDOWN"], markdown.__version__)), marshal)
+    reader.prerender(loaded.replies, rendered, settings, workers.cores())
     registry.remember(settings, loaded, rendered)
     return AttachmentGenerator
 

@@ -63,7 +63,8 @@ class FileCache:
         self._changed = False
 
     def get(self, key, default=None):
-        return self._old.get(key, default)
+        """The value put in this build, else the previous build's."""
+        return self._new[key] if key in self._new else self._old.get(key, default)
 
     def put(self, key, value) -> None:
         """Keep `value` for the next build; what is not put is forgotten when saved."""
