@@ -19,6 +19,7 @@ CONFIG = {
     "settings_publish": "publishconf.py",
     "content": "content",
     "deploy_path": "output",
+    "cache_path": "cache",  # Pelican's CACHE_PATH: the build caches (plugins/replies/cache.py and others)
     "host": "localhost",
     "port": 8000,
 }
@@ -30,9 +31,10 @@ def _pelican(c, *args):
 
 @task
 def clean(c):
-    """Remove the generated site."""
-    if os.path.isdir(CONFIG["deploy_path"]):
-        shutil.rmtree(CONFIG["deploy_path"])
+    """Remove the generated site and the build caches: the next build starts from nothing."""
+    for folder in (CONFIG["deploy_path"], CONFIG["cache_path"]):
+        if os.path.isdir(folder):
+            shutil.rmtree(folder)
 
 
 @task
