@@ -11,8 +11,7 @@ listing it as related).  A reply page shows
 
 The key of a page digests all of that; a page whose key equals the one recorded when the file was last
 written, and whose file is still as written then (size and modification time), is left as it is.  The
-record, one file per output folder in the cache, is replaced at the end of every build that wrote
-pages.  If a template starts to show more of another object than `_shown` keeps, add it there: the
+record, one file per output folder in the cache, is replaced at the end of every build.  If a template starts to show more of another object than `_shown` keeps, add it there: the
 tests compare a rebuild after each kind of edit with a build from nothing.
 """
 
