@@ -18,6 +18,8 @@ import pickle
 import sys
 import zlib
 
+from written.files import folder_tag
+
 log = logging.getLogger(__name__)
 
 _MAGIC = b"build-cache 1\n"
@@ -43,8 +45,7 @@ def version(*packages, settings=()) -> str:
 def path(settings, name: str) -> str:
     """The cache file `name` of the replies plugin for one content folder: builds of other folders
     sharing CACHE_PATH never use it."""
-    content = hashlib.sha1(os.path.realpath(settings["PATH"]).encode("utf-8")).hexdigest()[:12]
-    return os.path.join(os.path.abspath(settings["CACHE_PATH"]), "replies", f"{content}-{name}")
+    return os.path.join(os.path.abspath(settings["CACHE_PATH"]), "replies", f"{folder_tag(settings['PATH'])}-{name}")
 
 
 class FileCache:

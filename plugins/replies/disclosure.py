@@ -41,6 +41,8 @@ from pathlib import Path
 import ahocorasick_rs
 from pelican import signals
 
+from written.files import folder_tag
+
 from . import registry
 from .workers import cores, pool_map
 
@@ -411,8 +413,7 @@ def connect_last(pelican) -> None:
 
 def record_path(settings, output_path) -> str:
     """The record of the files checked in `output_path`, in the cache folder (one per output folder)."""
-    output = hashlib.sha1(os.path.realpath(output_path).encode("utf-8")).hexdigest()[:12]
-    return os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"disclosure-{output}.json")
+    return os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"disclosure-{folder_tag(output_path)}.json")
 
 
 def verify_output(pelican) -> None:

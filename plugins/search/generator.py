@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import marshal
 import os
@@ -92,8 +91,7 @@ def filter_choices(records: list[dict], key_classes=()) -> list[dict]:
 def kept_index(settings, output_path: str) -> str:
     """Where the previous build's static index waits in the cache while Pelican cleans the output folder:
     one per content folder and output folder, so builds into other output folders never take it."""
-    output = hashlib.sha1(os.path.realpath(output_path).encode("utf-8")).hexdigest()[:12]
-    return os.path.join(index.directory(settings), f"static-{output}")
+    return os.path.join(index.directory(settings), f"static-{files.folder_tag(output_path)}")
 
 
 class SearchGenerator(Generator):

@@ -14,7 +14,6 @@ build.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import marshal
 import os
@@ -28,6 +27,8 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import KeywordAnalyzer
 from whoosh.fields import ID, STORED, FieldType, Schema
 from whoosh.formats import Existence
+
+from written.files import folder_tag
 
 from . import analyzer
 
@@ -80,8 +81,7 @@ class Stats:
 
 def directory(settings) -> str:
     """The index of one content folder: builds of other folders sharing the cache never touch it."""
-    content = hashlib.sha1(os.path.realpath(settings["PATH"]).encode("utf-8")).hexdigest()[:12]
-    return os.path.join(os.path.abspath(settings["CACHE_PATH"]), "search", content)
+    return os.path.join(os.path.abspath(settings["CACHE_PATH"]), "search", folder_tag(settings["PATH"]))
 
 
 def exists(folder: str) -> bool:

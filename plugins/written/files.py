@@ -16,12 +16,19 @@ content) leaves the folder half updated, earlier files included, until the next 
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
 import shutil
 import stat
 
 #: Absolute paths of the files this build produced.
 _files: set[str] = set()
+
+
+def folder_tag(folder) -> str:
+    """12 hex digits naming `folder` (by its real path) in the cache's file names: what a build keeps
+    for one content or output folder is never taken by a build of another sharing CACHE_PATH."""
+    return hashlib.sha1(os.path.realpath(folder).encode("utf-8")).hexdigest()[:12]
 
 
 def forget(*args, **kwargs) -> None:

@@ -87,8 +87,7 @@ class Keys:
 
     def __init__(self, settings, output_path: str):
         cache = settings.get("CACHE_PATH") or ""
-        tag = hashlib.sha1(os.path.realpath(output_path).encode("utf-8")).hexdigest()[:12]
-        self.path = os.path.join(cache, f"pages-{tag}.pickle") if cache else ""
+        self.path = os.path.join(cache, f"pages-{files.folder_tag(output_path)}.pickle") if cache else ""
         self.previous = _load(self.path)
         self.current: dict[str, tuple] = {}
         self._site: str | None = None
