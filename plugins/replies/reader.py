@@ -119,17 +119,17 @@ def prerender(replies, rendered, settings, workers: int) -> None:
 
     Pelican reads the replies one after another while the build's other cores idle; converting a
     letter is most of reading it (about 7 s of 10,000 replies on one core)."""
-    missing = {text_key(text): text for reply in replies for text in published_texts(reply)}
-    texts = [text for key, text in missing.items() if rendered.get(key) is None]
-    if workers < 2 or len(texts) < 100:
+    published = {text_key(text): text for reply in replies for text in published_texts(reply)}
+    keys = [key for key in published if rendered.get(key) is None]
+    if workers < 2 or len(keys) < 100:
         return  # the reader converts them as it reads
-    _JOB.update(markdown=settings["MARKDOWN"], texts=texts)
-    cuts = [len(texts) * w // (workers * 4) for w in range(workers * 4 + 1)]
+    _JOB.update(markdown=settings["MARKDOWN"], texts=[published[key] for key in keys])
+    cuts = [len(keys) * w // (workers * 4) for w in range(workers * 4 + 1)]
     try:
         spans = list(zip(cuts, cuts[1:]))
         for (start, _), htmls in zip(spans, pool_map(_convert_range, spans, workers)):
-            for text, html in zip(texts[start:], htmls):
-                rendered.put(text_key(text), html)
+            for key, html in zip(keys[start:], htmls):
+                rendered.put(key, html)
     finally:
         _JOB.clear()
 
