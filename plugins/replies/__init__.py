@@ -1,7 +1,7 @@
 """Replies: the reply format, its validation, its reader, and what a withheld reply may not leave behind.
 
 Signals:
-- get_generators: load and validate every reply before Pelican cleans or writes anything; an invalid
+- get_generators: load and validate every reply before anything is written; an invalid
   content folder (privacy guard included) stops the build with the full list of problems.  A file
   unchanged since the previous build is not read again (cache.py).  Adds the attachment generator.
 - readers_init: read .md files with YAML front-matter (replies come from the validated store).

@@ -89,7 +89,7 @@ def filter_choices(records: list[dict], key_classes=()) -> list[dict]:
 
 
 def kept_index(settings, output_path: str) -> str:
-    """Where the previous build's static index waits in the cache while Pelican cleans the output folder:
+    """Where the previous build's static index waits in the cache until the export keeps or updates it:
     one per content folder and output folder, so builds into other output folders never take it."""
     return os.path.join(index.directory(settings), f"static-{files.folder_tag(output_path)}")
 
