@@ -296,3 +296,20 @@ def test_pelican_command_exits_non_zero_with_the_report(tmp_path):
     assert "elsewhere/replies/2017/a.md:10: 办理方式（role） 的值 “主持” 不在允许范围内" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_replies_read_by_worker_processes_are_those_read_in_the_build_process(tmp_path):
+    """A full build reads the files in forked workers: the same replies, in the same order, and the
+    same problems, as reading them one after another."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import corpus
+
+    content = corpus.write(tmp_path / "content", 240, seed=3)
+    files = sorted((content / "replies").rglob("*.md"))
+    files[5].write_text(files[5].read_text(encoding="utf-8").replace("reply_class:", "reply_class: Z类\nx_class:", 1),
+                        encoding="utf-8")
+    files[200].write_bytes(b"PK\x03\x04 not a reply")
+    one, two = store.load(content, workers=1), store.load(content, workers=2)
+    assert len(one.replies) == 238 and len(one.problems) >= 2
+    assert [r.source for r in two.replies] == [r.source for r in one.replies] and two.replies == one.replies
+    assert [str(p) for p in two.problems] == [str(p) for p in one.problems]

@@ -33,7 +33,8 @@ def load_store(pelican):
     guard = privacy.guard(settings)
     replies_cache = cache.FileCache(cache.path(settings, "replies.pickle"),
                                     cache.version(sys.modules[__name__], settings=(sorted(guard.allow), yaml.__version__)))
-    loaded = store.load(settings["PATH"], registry.options(settings)["path"], guard, replies_cache)
+    loaded = store.load(settings["PATH"], registry.options(settings)["path"], guard, replies_cache,
+                        workers.cores())
     replies_cache.save()  # the valid replies, also when another file stops the build
     loaded.raise_for_problems()
     # What may not be published is worked out now, from every letter: the reader then keeps only the

@@ -17,6 +17,7 @@ from . import fix as fix_module
 from . import privacy, registry
 from . import store as store_module
 from .validate import Problem
+from .workers import cores
 
 
 def check(paths, content_root, replies_dir: str = "replies", guard: privacy.Guard | None = None
@@ -24,7 +25,7 @@ def check(paths, content_root, replies_dir: str = "replies", guard: privacy.Guar
     """Problems of `paths` (files or folders; empty means the whole content folder), and how many
     reply files were checked."""
     root = _root(paths, content_root)  # `invoke check --path other-content/` checks that folder
-    loaded = store_module.load(root, replies_dir, guard)
+    loaded = store_module.load(root, replies_dir, guard, workers=cores())
     files = store_module.reply_files(root, replies_dir)
     named = [Path(p) for p in paths if not Path(p).is_dir()]
     if not named:
