@@ -160,6 +160,17 @@ def test_a_result_file_converts_its_own_traditional_characters(tmp_path_factory)
         assert set(r["s"]) <= set(table) and all(k in "".join(texts) for k in r["s"])  # nothing else
 
 
+def test_no_character_of_the_traditional_table_is_a_composition():
+    """export.traditional normalises characters one by one, not whole texts: a text's NFKC can hold a
+    character the table converts only where one of its characters' NFKC does, because no such
+    character can be composed from others (a composition has a canonical decomposition)."""
+    import unicodedata
+
+    table = analyzer.t2s_table()
+    composed = [c for c in table if unicodedata.decomposition(c) and not unicodedata.decomposition(c).startswith("<")]
+    assert len(table) > 2000 and composed == []
+
+
 def test_unchanged_replies_are_not_indexed_again(fixture_copy, tmp_path, caplog):
     content = fixture_copy("basic")
     out = tmp_path / "output"

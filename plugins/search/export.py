@@ -177,7 +177,6 @@ class _Writer:
     def __init__(self, folder: str, previous: dict | None = None):
         self.folder = folder
         self.previous = previous or {}
-        self.digest = hashlib.sha256()
         #: relative path -> [hash of each write, joined by "+", size]: what this export produced
         self.signatures: dict[str, list] = {}
         self.written = 0
@@ -187,7 +186,6 @@ class _Writer:
     def write(self, relative: str, data: bytes, append: bool = False) -> None:
         """Write `data` as the file `relative`, or at its end when `append` (the file exists then)."""
         h = hashlib.blake2b(data, digest_size=8).hexdigest()
-        self.digest.update(relative.encode() + b"\0" + h.encode())
         if append:
             signature = self.signatures[relative]
             self.signatures[relative] = [f"{signature[0]}+{h}", signature[1] + len(data)]
@@ -209,8 +207,7 @@ class _Writer:
 
     def keep(self, relative: str) -> None:
         """The file `relative` of the earlier export is this export's too (known unchanged)."""
-        signature = self.signatures[relative] = self.previous[relative]
-        self.digest.update(relative.encode() + b"\0" + signature[0].encode())
+        self.signatures[relative] = self.previous[relative]
 
     def json(self, relative: str, value) -> None:
         self.write(relative, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
@@ -222,6 +219,14 @@ class _Writer:
                 os.remove(os.path.join(self.folder, relative))
             except FileNotFoundError:
                 pass
+
+    def build_id(self) -> str:
+        """A digest of every file's path and signature, whatever the order they were written in (by
+        several workers, or kept from an earlier export)."""
+        digest = hashlib.sha256()
+        for relative, (h, size) in sorted(self.signatures.items()):
+            digest.update(f"{relative}\0{h}\0{size}\n".encode())
+        return digest.hexdigest()[:12]
 
     @property
     def files(self) -> int:
@@ -324,8 +329,8 @@ def _recorded(record: str, slot: str) -> dict | None:
 def export(records: list[dict], folder: str, page_size: int, workers: int = 1, wait=lambda: None) -> Summary:
     """Write the static index of the public replies' `records` (document.record) into `folder`.
 
-    The files of each reply, the filters and the deputies come first: they take little memory, so they
-    are written while the build's Whoosh child may still be indexing; `wait()` is called before the
+    The filters and the deputies come first: they take little memory, so they are written while the
+    build's Whoosh child may still be indexing; `wait()` is called before the replies' files and the
     keys' entries, whose arrays and worker processes would add to the child's memory."""
     return _export(records, folder, page_size, workers, wait)[0]
 
@@ -338,16 +343,16 @@ def _export(records, folder, page_size, workers, wait, previous: dict | None = N
     out = _Writer(folder, previous and previous["files"])
     records = sorted(records, key=rank.date_key)
     summary = Summary(docs=len(records))
-    labels, docs = _write_docs(records, out, previous or {})
     summary.facets = _write_facets(records, out)
     deputies = _write_deputies(records, out)
     wait()
+    labels, docs = _write_docs(records, out, previous or {}, workers)
     corpus = keyarrays.Corpus([r["text"] for r in records], [r["head_length"] for r in records],
                               [letter_start(r) for r in records], LETTER_PIECE)
     summary.grams, summary.shards = _write_entries(corpus, out, workers)
     _write_t2s(corpus.alphabet.chars, out)
     del corpus  # its arrays are the largest the export holds
-    summary.build = out.digest.hexdigest()[:12]
+    summary.build = out.build_id()
     out.json(MANIFEST, {
         "version": FORMAT_VERSION, "build": summary.build, "docs": len(records), "gram": analyzer.GRAM,
         "shards": summary.shards, **deputies, "letterPiece": LETTER_PIECE, "metaLabels": labels,
@@ -623,11 +628,11 @@ def _chunks(positions: bytes, begins: list, ends: list, start: int, stop: int, f
 
 
 def _partition(p: int) -> tuple:
-    """Encode and write partition p (in a worker): (entries, phrases, digest, files, bytes)."""
+    """Encode and write partition p (in a worker): (entries, phrases, signatures, files written)."""
     out = _Writer(_JOB["out"], _JOB["previous"])
     encoded, extended = _entries(p, out)
     _write_shards(encoded, _JOB["shard_bits"], p, _JOB["bits"], out)
-    return len(encoded), extended, out.digest.hexdigest(), out.signatures, out.written
+    return len(encoded), extended, out.signatures, out.written
 
 
 def _write_entries(corpus: keyarrays.Corpus, out: _Writer, workers: int) -> tuple[int, int]:
@@ -654,10 +659,9 @@ def _write_entries(corpus: keyarrays.Corpus, out: _Writer, workers: int) -> tupl
         shard_bits = _JOB["shard_bits"] = max(bits, (_power_of_two(size, SHARD_BYTES) - 1).bit_length())
         _write_shards(encoded, shard_bits, 0, bits, out)
         count = len(encoded)
-        for n, more, digest, signatures, written in pool_map(_partition, list(range(1, 1 << bits)), workers):
+        for n, more, signatures, written in pool_map(_partition, list(range(1, 1 << bits)), workers):
             count += n
             extended += more
-            out.digest.update(digest.encode())
             out.signatures.update(signatures)
             out.written += written
         added: dict[int, list[bytes]] = defaultdict(list)
@@ -743,16 +747,18 @@ def _gzip(text: str) -> bytes:
 def traditional(texts: list[str]) -> dict[str, str]:
     """{Traditional character: Simplified} of the characters of `texts` that normalisation changes, as
     the browser sees them: after NFKC of each text and of each character (highlighting normalises
-    character by character)."""
+    character by character).  NFKC of each character is enough for both: a text's NFKC holds a
+    character of the table only where some character's NFKC does, since none of the table's characters
+    is a composition (none has a canonical decomposition; tested), and normalising every letter whole
+    was most of this function's time."""
     table = analyzer.t2s_table()
-    seen = {c for text in texts for c in unicodedata.normalize("NFKC", text)}
     chars = set("".join(texts))
+    seen = chars & _NFKC_ITSELF  # each normalised alone: itself
     for char in chars - _NFKC_ITSELF:  # set operations: the rest is a few characters
         normal = unicodedata.normalize("NFKC", char)
         if normal == char:
             _NFKC_ITSELF.add(char)
         seen.update(normal)
-    seen |= chars & _NFKC_ITSELF  # each character normalised alone: itself
     return {c: table[c] for c in sorted(seen & table.keys())}
 
 
@@ -761,23 +767,49 @@ def traditional(texts: list[str]) -> dict[str, str]:
 _NFKC_ITSELF: set[str] = set()
 
 
-def _write_docs(records, out: _Writer, previous: dict) -> tuple[list[str], list[list]]:
+def _write_docs(records, out: _Writer, previous: dict, workers: int = 1) -> tuple[list[str], list[list]]:
     """One result file per reply (r/), and the pieces of its letter (l/); returns the metadata labels,
     which the result files give by their number in this list (the manifest's), not as text, and
     [record hash, number of pieces] by reply number.  A reply numbered as in the `previous` export (its
     record), with the same hash and the same labels, has the same files there: they are kept, not made
-    again."""
+    again.  The others are made by forked workers when there are many (50,000 files of 10,000 replies:
+    compressing and creating them took 5 s on one core)."""
     labels = sorted({label for record in records for label, _ in record["meta"]})
-    number = {label: n for n, label in enumerate(labels)}
     before = previous.get("docs", []) if previous.get("labels") == labels else []
-    docs = []
+    docs: list = [None] * len(records)
     for i, record in enumerate(records):
         if i < len(before) and before[i][0] == record["hash"]:
-            docs.append(before[i])
+            docs[i] = before[i]
             out.keep(f"r/{i}.gz")
             for k in range(before[i][1]):
                 out.keep(f"l/{i}-{k}.gz")
-            continue
+    todo = [i for i, made in enumerate(docs) if made is None]
+    spans = [todo[at:at + DOCS_PER_TASK] for at in range(0, len(todo), DOCS_PER_TASK)]
+    _JOB.update(records=records, number={label: n for n, label in enumerate(labels)}, out=out.folder,
+                previous=out.previous)
+    try:
+        made = pool_map(_docs_span, spans, workers if len(todo) >= 4 * DOCS_PER_TASK else 1)
+    finally:
+        _JOB.clear()
+    for span, (pieces, signatures, written) in zip(spans, made):
+        for i, count in zip(span, pieces):
+            docs[i] = [records[i]["hash"], count]
+        out.signatures.update(signatures)
+        out.written += written
+    return labels, docs
+
+
+#: Replies a worker of _write_docs makes at a time.
+DOCS_PER_TASK = 250
+
+
+def _docs_span(span: list[int]) -> tuple:
+    """Write the files of replies `span` (in a worker): (pieces of each, signatures, files written)."""
+    records, number = _JOB["records"], _JOB["number"]
+    out = _Writer(_JOB["out"], _JOB["previous"])
+    counts = []
+    for i in span:
+        record = records[i]
         pieces = letter_pieces(record["letter"])
         values = [record["title"], record["number"], record["doc_no"], record["people"], record["head"],
                   *(v for pair in record["meta"] for v in pair), record["letter"]]
@@ -789,8 +821,8 @@ def _write_docs(records, out: _Writer, previous: dict) -> tuple[list[str], list[
         out.write(f"r/{i}.gz", _gzip(text))
         for k, piece in enumerate(pieces):
             out.write(f"l/{i}-{k}.gz", _gzip(piece))
-        docs.append([record["hash"], len(pieces)])
-    return labels, docs
+        counts.append(len(pieces))
+    return counts, out.signatures, out.written
 
 
 def _write_facets(records, out: _Writer) -> dict:
