@@ -23,6 +23,8 @@ A build checks only the files that changed since its last check without leaks, w
 the same: a record in the cache folder holds each file's size, mtime and ctime (which no tool sets
 back) then, and the secrets' digest.  An unchanged file passed the same search before; the output
 folder is no longer emptied, so a rebuild leaves most of its 170,000 files untouched (10,000 replies).
+A changed large file is read whole but searched again only where it changed (_search_large): an edited
+reply changes one record of each open-data export.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import gzip
 import hashlib
 import html
 import json
+import marshal
 import os
 import re
 from collections import defaultdict
@@ -442,18 +445,17 @@ def _checked(record: str, digest: str) -> tuple[dict[str, list[int]], dict[str, 
     """The files that passed the last check recorded in `record`, and the units of the large ones, if
     it searched for the same secrets."""
     try:
-        with open(record, encoding="utf-8") as handle:
-            kept = json.load(handle)
+        with open(record, "rb") as handle:
+            kept = marshal.load(handle)
         return (kept["files"], kept["units"]) if kept["secrets"] == digest else ({}, {})
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
         return {}, {}
 
 
 def _record(record: str, digest: str, stats: dict[str, list[int]], units: dict[str, list[str]]) -> None:
     os.makedirs(os.path.dirname(record), exist_ok=True)
-    with open(record + ".new", "w", encoding="utf-8") as handle:
-        json.dump({"secrets": digest, "files": stats, "units": units}, handle, ensure_ascii=False,
-                  separators=(",", ":"))
+    with open(record + ".new", "wb") as handle:  # marshal: a tenth of json's time for 170,000 files
+        marshal.dump({"secrets": digest, "files": stats, "units": units}, handle)
     os.replace(record + ".new", record)
 
 
@@ -494,7 +496,7 @@ def connect_last(pelican) -> None:
 
 def record_path(settings, output_path) -> str:
     """The record of the files checked in `output_path`, in the cache folder (one per output folder)."""
-    return os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"disclosure-{folder_tag(output_path)}.json")
+    return os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"disclosure-{folder_tag(output_path)}.marshal")
 
 
 def verify_output(pelican) -> None:
