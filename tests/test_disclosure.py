@@ -117,8 +117,8 @@ def test_the_check_reads_again_only_what_changed_since_it_last_passed(tmp_path, 
         (output / name).write_text("<p>答复正文</p>", encoding="utf-8")
     read = []
     search = disclosure._search_file
-    monkeypatch.setattr(disclosure, "_search_file", lambda path, matcher: read.append(Path(path).name)
-                        or search(path, matcher))
+    monkeypatch.setattr(disclosure, "_search_file", lambda path, matcher, known: read.append(Path(path).name)
+                        or search(path, matcher, known))
 
     def check(secrets):
         read.clear()
@@ -133,6 +133,33 @@ def test_the_check_reads_again_only_what_changed_since_it_last_passed(tmp_path, 
     planted = disclosure.Secret("答复正文", "replies/x.md", "测试")
     assert check([*basic_secrets, planted]) == (["a.html", "b.html"], ["a.html", "b.html"])
     assert check([*basic_secrets, planted]) == (["a.html", "b.html"], ["a.html", "b.html"])  # nothing recorded
+
+
+@pytest.mark.parametrize("name", ["data/big.json", "data/big.csv"])
+def test_a_large_file_is_searched_again_where_it_changed(tmp_path, basic_secrets, monkeypatch, name):
+    """A changed export is searched again in the pieces around the change only, and a withheld
+    sentence put anywhere into it is still found, also in its JSON reading."""
+    monkeypatch.setattr(disclosure, "LARGE", 1024)
+    monkeypatch.setattr(disclosure, "PIECE", 32 * 1024)
+    output, record = tmp_path / "out", str(tmp_path / "cache/disclosure.json")
+    path = output / name
+    path.parent.mkdir(parents=True)
+    lines = [f'    {{"t": "答复正文第{i}行{chr(0x4E00 + i * 7919 % 20000)}"}},\n' for i in range(4000)]
+    path.write_text("[\n" + "".join(lines) + '    {"t": ""}\n]\n', encoding="utf-8")
+    searched = []
+    views = disclosure._large_views
+    monkeypatch.setattr(disclosure, "_large_views", lambda piece, suffix: searched.append(piece) or views(piece, suffix))
+    assert disclosure.leaks(output, basic_secrets, record=record) == []
+    everything = sum(map(len, searched))
+    escaped = "".join(f"\\u{ord(c):04x}" for c in WITHHELD_SENTENCE[:4]) + WITHHELD_SENTENCE[4:]
+    for at, added in ((2000, f'    {{"t": "新增的一行"}},\n'), (3000, f'    {{"t": "据了解{escaped}。"}},\n')):
+        lines.insert(at, added)
+        path.write_text("[\n" + "".join(lines) + '    {"t": ""}\n]\n', encoding="utf-8")
+        searched.clear()
+        found = disclosure.leaks(output, basic_secrets, record=record)
+        assert 0 < sum(map(len, searched)) < everything / 10
+    assert [(leak.path, leak.secret.text) for leak in found] == [(name, WITHHELD_SENTENCE)]
+    assert found == disclosure.leaks(output, basic_secrets)  # as a check from nothing finds
 
 
 def test_the_output_check_runs_after_every_other_finalized_receiver(tmp_path):

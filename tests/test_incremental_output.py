@@ -64,6 +64,23 @@ def test_an_edited_letter_rewrites_its_page_and_leaves_unchanged_pages_alone(sit
     assert os.stat(edited).st_mtime_ns != before[WITHHELD_PAGE].st_mtime_ns
 
 
+def test_an_edited_letter_makes_only_its_open_data_record_again(site, monkeypatch):
+    from opendata import records
+
+    made = []
+    record = records.record
+    monkeypatch.setattr(records, "record", lambda article, settings: made.append(article.reply.source)
+                        or record(article, settings))
+    reply = site.content / "replies/2017/sheng-jianyi-0512.md"
+    reply.write_text(reply.read_text(encoding="utf-8").replace("感谢您", "经核实，项目已完成验收。\n\n感谢您"),
+                     encoding="utf-8")
+    build(site.content, site.output)
+    assert made == ["replies/2017/sheng-jianyi-0512.md"]
+    files = site.rebuilt()
+    assert "项目已完成验收" in files["data/replies.json"].decode("utf-8")
+    assert "项目已完成验收" in files["data/replies.csv"].decode("utf-8")
+
+
 def test_a_reply_withheld_since_leaves_no_trace(site):
     assert (site.output / WITHHELD_PAGE).exists() and (site.output / "attachments/yizhang.csv").exists()
     withhold(site.content / "replies/2017/sheng-jianyi-0512.md")

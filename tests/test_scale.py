@@ -35,7 +35,7 @@ def test_the_csv_export_is_rfc_4180_with_a_bom(sample_site):
 
 def test_a_site_without_replies_exports_empty_lists(tmp_path):
     head = {"format_version": "1", "count": 0}
-    count = records.write_exports([], {}, head, tmp_path / "r.json", tmp_path / "r.csv")
+    count, _ = records.write_exports([], {}, head, tmp_path / "r.json", tmp_path / "r.csv")
     assert count == 0
     assert (tmp_path / "r.json").read_bytes() == records.to_json({**head, "replies": []})
     assert (tmp_path / "r.csv").read_bytes().decode("utf-8-sig").count("\r\n") == 1  # the header

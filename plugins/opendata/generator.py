@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import pickle
+import sys
 
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
-from replies import schema
+from replies import cache, model, schema
 from replies.settings import namespaced
 from sitemap.urls import absolute_url
 from written import files
+from written.files import folder_tag
 
 from . import json_schema
 from . import records as records_module
@@ -46,8 +49,11 @@ class OpenDataGenerator(Generator):
         paths = {kind: sanitised_join(self.output_path, o[f"{kind}_save_as"]) for kind in ("json", "csv", "schema")}
         for path in paths.values():
             os.makedirs(os.path.dirname(path), exist_ok=True)
-        # The exports change with any reply: streamed to disk, not compared.
-        count = records_module.write_exports(articles, self.settings, head, paths["json"], paths["csv"])
+        # The exports change with any reply: streamed to disk, not compared; unchanged records are copied.
+        kept = _Kept(self.settings, self.output_path, paths["json"], paths["csv"])
+        count, index = records_module.write_exports(articles, self.settings, head, paths["json"], paths["csv"],
+                                                    kept.index())
+        kept.save(index)
         files.produced(paths["json"])
         files.produced(paths["csv"])
         files.write(paths["schema"], records_module.to_json(
@@ -58,3 +64,39 @@ class OpenDataGenerator(Generator):
                               "count": count, "downloads": downloads, "fields": FIELDS, "terms": o["terms"],
                               "type_labels": TYPE_LABELS, "nullable": nullable, "describe": description, "separator": LIST_SEPARATOR,
                               "title": title})
+
+
+class _Kept:
+    """Where each record is in the exports the last build wrote (records.write_exports), kept in the
+    cache folder with the code and settings they were made with and the files' sizes and times: any
+    of those changed, and every record is made again."""
+
+    def __init__(self, settings, output_path, *exports):
+        self.path = os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"opendata-{folder_tag(output_path)}.pickle")
+        self.exports = exports
+        self.version = cache.version(records_module, model, sys.modules[absolute_url.__module__],
+                                     settings=(absolute_url(settings, ""),))
+
+    def index(self) -> dict:
+        try:
+            with open(self.path, "rb") as handle:
+                version, stats, index = pickle.load(handle)
+        except Exception:  # none yet, or damaged: every record is made
+            return {}
+        return index if (version, stats) == (self.version, self._stats()) else {}
+
+    def save(self, index: dict) -> None:
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        with open(self.path + ".new", "wb") as handle:
+            pickle.dump((self.version, self._stats(), index), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(self.path + ".new", self.path)
+
+    def _stats(self) -> list:
+        stats = []
+        for path in self.exports:
+            try:
+                st = os.stat(path)
+            except OSError:
+                return []
+            stats.append((st.st_size, st.st_mtime_ns, st.st_ino))
+        return stats

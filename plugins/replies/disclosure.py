@@ -23,6 +23,8 @@ A build checks only the files that changed since its last check without leaks, w
 the same: a record in the cache folder holds each file's size, mtime and ctime (which no tool sets
 back) then, and the secrets' digest.  An unchanged file passed the same search before; the output
 folder is no longer emptied, so a rebuild leaves most of its 170,000 files untouched (10,000 replies).
+A changed large file is read whole but searched again only where it changed (_search_large): an edited
+reply changes one record of each open-data export.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import gzip
 import hashlib
 import html
 import json
+import marshal
 import os
 import re
 from collections import defaultdict
@@ -39,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ahocorasick_rs
+import numpy as np
 from pelican import signals
 
 from written.files import folder_tag
@@ -252,28 +256,99 @@ def _json_token(match) -> str:
 _SEPARATORS = (None, None, None, ", ", ": ", "")
 
 
-def _pieces(handle, size: int = PIECE):
-    """The decoded text of a binary file in pieces that end at a line break (or at the end)."""
-    decoder = codecs.getincrementaldecoder("utf-8")("ignore")
-    rest = ""
+#: A line break ends a piece when the 8 bytes before it hash to 0 modulo CUT (and the piece is long
+#: enough): where pieces end depends on the text around the cut only, so an edit changes the pieces near
+#: it and those after it are the same bytes as before, whatever their offset.
+CUT = 64
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _byte_pieces(handle, size: int | None = None):
+    """The bytes of a file in pieces that end at a line break (or at the end of the file): at the first
+    line break that CUT selects once a piece holds size // 32 bytes; at the last line break of 4 * size
+    bytes without one.  `size` is PIECE unless given."""
+    size = size or PIECE
+    least, rest = size // 32, b""
     while True:
         data = handle.read(size)
-        text = rest + decoder.decode(data, final=not data)
-        cut = text.rfind("\n") + 1 if data else len(text)
-        if cut:
-            yield text[:cut]
-        rest = text[cut:]
         if not data:
+            if rest:
+                yield rest
             return
+        buffer, start = rest + data, 0
+        for end in _cuts(buffer, least):
+            yield buffer[start:end]
+            start = end
+        rest = buffer[start:]
+        if len(rest) > 4 * size and b"\n" in rest:
+            end = rest.rindex(b"\n") + 1
+            yield rest[:end]
+            rest = rest[end:]
 
 
-def _search_large(handle, suffix: str, matcher: _Matcher) -> set[str]:
-    """readable_views of a large plain-text or JSON file, searched piece by piece.
+def _cuts(buffer: bytes, least: int) -> list[int]:
+    """Where `buffer`, the start of a piece, is cut into pieces (offsets after line breaks)."""
+    data = np.frombuffer(buffer, np.uint8)
+    breaks = np.flatnonzero(data == 10)
+    breaks = breaks[breaks >= 8]
+    words = data[breaks[:, None] - np.arange(8, 0, -1)].view("<u8").ravel()
+    cuts, last = [], 0
+    for end in (breaks[(words * _MIX) >> np.uint64(58) == 0] + 1).tolist():
+        if end - last >= max(least, 1):
+            cuts.append(end)
+            last = end
+    return cuts
 
-    Each view's transformation works within a line (a \\uXXXX escape, and in valid JSON every token,
+
+def _pieces(handle, size: int | None = None):
+    """The decoded text of a binary file in pieces that end at a line break (or at the end): a UTF-8
+    character never spans a line break, so they decode as the whole file does."""
+    for piece in _byte_pieces(handle, size):
+        yield piece.decode("utf-8", "ignore")
+
+
+def _large_views(piece: str, suffix: str) -> list[str]:
+    """The views of one piece of a large file: as written, \\u escapes decoded, and read as JSON."""
+    views = [piece, _JS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), piece) if "\\u" in piece else piece]
+    if suffix == ".json":
+        views.append(_JSON_TOKEN.sub(_json_token, piece))
+    return views
+
+
+def _search_large(handle, suffix: str, matcher: _Matcher, known=frozenset()) -> tuple[set[str], list[str]]:
+    """readable_views of a large plain-text or JSON file, searched piece by piece; with the file's units.
+
+    Each view's transformation works within a line (a \\u escape, and in valid JSON every token,
     never spans a line break), so the views of the pieces, one after another, are the views of the
-    whole file.  The escape-decoded view equals the text until its first \\u, so it is only searched
-    from the piece that has one."""
+    whole file.  A piece is searched after the end (the longest secret less one character) of the
+    one before, which finds every occurrence that ends in it; that unit of the search is named by
+    the digests of the two pieces.  The units `known`, from an earlier check that found nothing
+    with the same secrets, are not searched again: an edited export is searched where it changed.
+    A unit is named only when the piece before it is long enough in every view to hold that end;
+    otherwise the file is searched whole and has no units."""
+    keep = max(matcher.longest - 1, 0)
+    found, units = set(), []
+    before, before_views, previous = b"", [""] * (3 if suffix == ".json" else 2), b""
+    for piece in _byte_pieces(handle):
+        digest = hashlib.blake2b(piece, digest_size=16).digest()
+        unit = hashlib.blake2b(before + digest, digest_size=16).hexdigest()
+        units.append(unit)
+        views = None
+        if unit not in known:
+            if before_views is None:  # the piece before was not searched: its views are made now
+                before_views = _large_views(previous.decode("utf-8", "ignore"), suffix)
+            if before and min(map(len, before_views)) < keep:
+                handle.seek(0)
+                return _search_streamed(handle, suffix, matcher), []
+            views = _large_views(piece.decode("utf-8", "ignore"), suffix)
+            for tail, view in zip(before_views, views):
+                found |= matcher.find((tail[len(tail) - keep:] if keep else "") + view)
+        before, before_views, previous = digest, views, piece
+    return found, units
+
+
+def _search_streamed(handle, suffix: str, matcher: _Matcher) -> set[str]:
+    """_search_large without units: every piece searched after the end of all the text before it."""
     raw = _Stream(matcher)
     decoded = None
     as_json = _Stream(matcher) if suffix == ".json" else None
@@ -293,12 +368,13 @@ def _search_large(handle, suffix: str, matcher: _Matcher) -> set[str]:
     return found
 
 
-def _search_file(path: str, matcher: _Matcher) -> set[str]:
+def _search_file(path: str, matcher: _Matcher, known=frozenset()) -> tuple[set[str], list[str]]:
+    """The secrets in the file at `path`, and its units (a large file's; _search_large)."""
     suffix = _suffix(path)
     with open(path, "rb") as handle:
         large = os.fstat(handle.fileno()).st_size > LARGE and handle.peek(2)[:2] != b"\x1f\x8b"
         if large and suffix not in _MARKUP_SUFFIXES:
-            return _search_large(handle, suffix, matcher)
+            return _search_large(handle, suffix, matcher, known)
         data = handle.read()
     try:
         text = data.decode("utf-8") if data[:2] != b"\x1f\x8b" else None
@@ -310,7 +386,7 @@ def _search_file(path: str, matcher: _Matcher) -> set[str]:
         views, found = _decoded_views(suffix, text), matcher.find_in_utf8(data)
     for view in views:
         found |= matcher.find(view)
-    return found
+    return found, []
 
 
 def _files(folder: str, prefix: str = ""):
@@ -335,20 +411,24 @@ def leaks(output_path, found: list[Secret], workers: int = 1, record: str | None
     if not by_text:
         return []
     paths = list(_files(os.fspath(output_path)))
+    units = {}
     if record is not None:
         digest = _digest(by_text)
         stats = {name: _stat(path) for name, path in paths}
-        checked = _checked(record, digest)
+        checked, units = _checked(record, digest)
         paths = [(name, path) for name, path in paths if checked.get(name) != stats[name]]
-    _JOB["matcher"] = _Matcher(by_text)
+    _JOB.update(matcher=_Matcher(by_text), units=units)
     try:
         chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
-        hits = [hit for part in pool_map(_hits, chunks, workers) for hit in part]
+        hits = []
+        for part_hits, part_units in pool_map(_hits, chunks, workers):
+            hits += part_hits
+            units.update(part_units)
     finally:
         _JOB.clear()
     result = {Leak(name, secret) for name, text in hits for secret in by_text[text]}
     if record is not None and not result:
-        _record(record, digest, stats)
+        _record(record, digest, stats, {name: units[name] for name in stats if name in units})
     return sorted(result, key=lambda leak: (leak.path, leak.secret.source, leak.secret.text))
 
 
@@ -361,20 +441,21 @@ def _stat(path: str) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
-def _checked(record: str, digest: str) -> dict[str, list[int]]:
-    """The files that passed the last check recorded in `record`, if it searched for the same secrets."""
+def _checked(record: str, digest: str) -> tuple[dict[str, list[int]], dict[str, list[str]]]:
+    """The files that passed the last check recorded in `record`, and the units of the large ones, if
+    it searched for the same secrets."""
     try:
-        with open(record, encoding="utf-8") as handle:
-            kept = json.load(handle)
-        return kept["files"] if kept["secrets"] == digest else {}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        with open(record, "rb") as handle:
+            kept = marshal.load(handle)
+        return (kept["files"], kept["units"]) if kept["secrets"] == digest else ({}, {})
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
+        return {}, {}
 
 
-def _record(record: str, digest: str, stats: dict[str, list[int]]) -> None:
+def _record(record: str, digest: str, stats: dict[str, list[int]], units: dict[str, list[str]]) -> None:
     os.makedirs(os.path.dirname(record), exist_ok=True)
-    with open(record + ".new", "w", encoding="utf-8") as handle:
-        json.dump({"secrets": digest, "files": stats}, handle, ensure_ascii=False, separators=(",", ":"))
+    with open(record + ".new", "wb") as handle:  # marshal: a tenth of json's time for 170,000 files
+        marshal.dump({"secrets": digest, "files": stats, "units": units}, handle)
     os.replace(record + ".new", record)
 
 
@@ -383,13 +464,15 @@ _JOB: dict = {}
 _CHUNK = 2000  # files a worker searches per task
 
 
-def _hits(paths: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(name, secret text) of each secret in each of `paths` (`_files`), by its name or content."""
-    matcher = _JOB["matcher"]
-    found = []
+def _hits(paths: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    """(name, secret text) of each secret in each of `paths` (`_files`), by its name or content; the
+    units of the large files among them."""
+    matcher, known = _JOB["matcher"], _JOB["units"]
+    found, units = [], {}
     for name, path in paths:
-        found.extend((name, text) for text in matcher.find(name) | _search_file(path, matcher))
-    return found
+        texts, units[name] = _search_file(path, matcher, frozenset(known.get(name, ())))
+        found.extend((name, text) for text in matcher.find(name) | texts)
+    return found, {name: kept for name, kept in units.items() if kept}
 
 
 def report(found: list[Leak], output_path) -> str:
@@ -413,7 +496,7 @@ def connect_last(pelican) -> None:
 
 def record_path(settings, output_path) -> str:
     """The record of the files checked in `output_path`, in the cache folder (one per output folder)."""
-    return os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"disclosure-{folder_tag(output_path)}.json")
+    return os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"disclosure-{folder_tag(output_path)}.marshal")
 
 
 def verify_output(pelican) -> None:

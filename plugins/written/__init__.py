@@ -2,11 +2,11 @@
 
 Signals:
 - get_generators: forget the files of an earlier run (a build starts).
-- get_writer: Pelican's pages and feeds go through pagekeys.Writer: a reply page whose inputs did not
-  change since it was written is not rendered again (pagekeys), and any other page or feed is written
-  only when its bytes change (writer.UnchangedWriter); both are registered.
+- get_writer: Pelican's pages and feeds go through pagekeys.Writer: a page or feed whose inputs did not
+  change since it was written is not rendered again (pagekeys), and any other is written only when its
+  bytes change (writer.UnchangedWriter); both are registered.
 - static_generator_finalized: register the theme's static files, which Pelican copies itself.
-- finalized: record the keys of the reply pages (pagekeys.save).
+- finalized: record the keys of the pages and feeds (pagekeys.save).
 - initialized: connect files.prune to `finalized` now, after the plugins' own `finalized` receivers
   (the sitemap is written then) and before the disclosure check's (replies, listed after this plugin),
   which then searches exactly what this build produced.
