@@ -129,6 +129,16 @@ def _heads(r: _Bytes, count: int) -> list[bool]:
     return [i in chosen for i in range(count)]
 
 
+def _chunked(folder: Path, body: _Bytes, count: int) -> list[tuple[_Bytes, int]]:
+    """The p/ files of a chunked part of `count` members (read after its tag byte): (chunk, its members)."""
+    first, chunks = body.v(), body.v()
+    starts = [0]
+    for _ in range(chunks - 1):
+        starts.append(starts[-1] + body.v())
+    ends = starts[1:] + [count]
+    return [(_Bytes((folder / "p" / f"{first + c}.bin").read_bytes()), ends[c] - starts[c]) for c in range(chunks)]
+
+
 def read_static_index(folder: Path) -> dict:
     """{key: (docs, heads, positions or None, piece codes or None)} of every entry, and the documents,
     read from the files; a shorter key's piece codes are None for the members with the key in the head."""
@@ -146,8 +156,15 @@ def read_static_index(folder: Path) -> dict:
             heads = _heads(body, len(docs))
             positions = pieces = None
             if len(key) < analyzer.GRAM:
-                codes = body.data[body.at:body.at + (heads.count(False) + 3) // 4]
-                body.at += len(codes)
+                size = (heads.count(False) + 3) // 4
+                if size > manifest["inlinePieces"]:
+                    assert body.byte() == 2
+                    chunks = _chunked(folder, body, size)  # a byte of codes for a member
+                    assert all(len(chunk.data) == n for chunk, n in chunks)
+                    codes = b"".join(chunk.data for chunk, _ in chunks)
+                else:
+                    codes = body.data[body.at:body.at + size]
+                    body.at += size
                 pieces, nth = [], 0
                 for head in heads:
                     pieces.append(None if head else codes[nth >> 2] >> 2 * (nth & 3) & 3)
@@ -157,15 +174,7 @@ def read_static_index(folder: Path) -> dict:
                 if mode == 1:
                     positions = [body.listed() for _ in docs]
                 else:
-                    first, chunks = body.v(), body.v()
-                    starts = [0]
-                    for _ in range(chunks - 1):
-                        starts.append(starts[-1] + body.v())
-                    positions = []
-                    for c in range(chunks):
-                        chunk = _Bytes((folder / "p" / f"{first + c}.bin").read_bytes())
-                        end = starts[c + 1] if c + 1 < chunks else len(docs)
-                        positions += [chunk.listed() for _ in range(end - starts[c])]
+                    positions = [chunk.listed() for chunk, n in _chunked(folder, body, len(docs)) for _ in range(n)]
             entries[key] = (docs, heads, positions, pieces)
     return {"manifest": manifest, "entries": entries}
 

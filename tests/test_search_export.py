@@ -106,8 +106,9 @@ def _piece_codes(flags: list[bool], positions: list[list[int]], letter_starts: l
 
 
 def reference_entries(texts: list[str], head_lengths: list[int],
-                      letter_starts: list[int]) -> tuple[dict[str, bytes], int]:
-    """({path under the index folder: bytes} of every g/, e/ and p/ file, number of entries)."""
+                      letter_starts: list[int]) -> tuple[dict[str, bytes], int, int]:
+    """({path under the index folder: bytes} of every g/, e/ and p/ file, number of entries, number of
+    entries with their piece codes in chunks)."""
     total = len(texts)
     bits = max(0, min(8, (total // export.PARTITION_REPLIES).bit_length()))
     threshold = max(export.PHRASE_MIN_REPLIES, int(total * export.PHRASE_SHARE))
@@ -116,25 +117,37 @@ def reference_entries(texts: list[str], head_lengths: list[int],
         for key, tagged in _reply_keys(text, head_length).items():
             postings[key].append((doc, tagged))
     files: dict[str, bytes] = {}
+    chunked_codes = 0
+
+    def chunked(members: list[bytes], size: int, numbers) -> bytes:
+        """Members in p/ files of up to `size` bytes (or one member), and the part of the body saying so."""
+        chunks, starts = [[]], []
+        for i, member in enumerate(members):
+            if chunks[-1] and sum(map(len, chunks[-1])) + len(member) > size:
+                chunks.append([])
+                starts.append(i)
+            chunks[-1].append(member)
+        part = b"\x02" + _varint(numbers["p"]) + _varint(len(chunks))
+        part += b"".join(_varint(b - a) for a, b in zip([0, *starts], starts))
+        for chunk in chunks:
+            files[f"p/{numbers['p']}.bin"] = b"".join(chunk)
+            numbers["p"] += 1
+        return part
 
     def entry(ids, heads, positions, numbers, pieces=b"") -> bytes:
-        body = _encode_docset(ids, total) + _encode_headset(heads) + pieces
+        nonlocal chunked_codes
+        body = _encode_docset(ids, total) + _encode_headset(heads)
+        if len(pieces) <= export.INLINE_PIECES:
+            body += pieces
+        else:
+            body += chunked([bytes([code]) for code in pieces], export.PIECE_CHUNK_BYTES, numbers)
+            chunked_codes += 1
         if positions is not None:
             members = [export.gaps(tagged) for tagged in positions]
             if sum(map(len, members)) <= export.INLINE_POSITIONS:
                 body += b"\x01" + b"".join(members)
             else:
-                chunks, starts = [[]], []
-                for i, member in enumerate(members):
-                    if chunks[-1] and sum(map(len, chunks[-1])) + len(member) > export.CHUNK_BYTES:
-                        chunks.append([])
-                        starts.append(i)
-                    chunks[-1].append(member)
-                body += b"\x02" + _varint(numbers["p"]) + _varint(len(chunks))
-                body += b"".join(_varint(b - a) for a, b in zip([0, *starts], starts))
-                for chunk in chunks:
-                    files[f"p/{numbers['p']}.bin"] = b"".join(chunk)
-                    numbers["p"] += 1
+                body += chunked(members, export.CHUNK_BYTES, numbers)
         if len(body) <= export.SOLO_BYTES:
             return b"\x00" + body
         files[f"e/{numbers['e']}.bin"] = body
@@ -170,7 +183,7 @@ def reference_entries(texts: list[str], head_lengths: list[int],
         shards[h >> (32 - shard_bits) if shard_bits else 0].append(data)
     for shard in range(1 << shard_bits):
         files[f"g/{shard:x}.bin"] = b"".join(shards[shard])
-    return files, sum(map(len, partitions)) + len(phrases)
+    return files, sum(map(len, partitions)) + len(phrases), chunked_codes
 
 
 # ---- The records: a generated corpus and replies made to be awkward ----
@@ -214,10 +227,13 @@ def _written(folder) -> dict[str, bytes]:
 @pytest.mark.parametrize("partition_replies, solo_bytes, workers", [(1000, None, 1), (40, 48, 1), (40, 48, 2)])
 def test_the_entries_are_those_of_the_reference_byte_for_byte(records, tmp_path, monkeypatch,
                                                               partition_replies, solo_bytes, workers):
-    """In one partition with the real sizes; in eight partitions with more bodies in files of their own."""
+    """In one partition with the real sizes; in eight partitions with more bodies in files of their own
+    and more keys' piece codes in chunks (the real sizes chunk them only for corpora larger than this)."""
     monkeypatch.setattr(export, "PARTITION_REPLIES", partition_replies)
     if solo_bytes:
         monkeypatch.setattr(export, "SOLO_BYTES", solo_bytes)
+        monkeypatch.setattr(export, "INLINE_PIECES", 8)
+        monkeypatch.setattr(export, "PIECE_CHUNK_BYTES", 5)
     monkeypatch.setattr(export, "DOCS_PER_TASK", 7)  # the replies' files made by workers too, with two
     summary = export.export(records, str(tmp_path / "index"), 5, workers)
     ordered = sorted(records, key=export.rank.date_key)
@@ -225,15 +241,16 @@ def test_the_entries_are_those_of_the_reference_byte_for_byte(records, tmp_path,
         _REFERENCES[partition_replies, solo_bytes] = reference_entries(
             [r["text"] for r in ordered], [r["head_length"] for r in ordered],
             [export.letter_start(r) for r in ordered])
-    expected, count = _REFERENCES[partition_replies, solo_bytes]
+    expected, count, chunked_codes = _REFERENCES[partition_replies, solo_bytes]
     got = _written(tmp_path / "index")
     assert sorted(got) == sorted(expected)
     assert [path for path in sorted(got) if got[path] != expected[path]] == []
     assert summary.grams == count
     # The build id digests every file, not the order they were written in: whatever the workers.
     assert _BUILDS.setdefault((partition_replies, solo_bytes), summary.build) == summary.build
-    # What the comparison covered: several partitions, solo bodies, position chunks, phrases.
+    # What the comparison covered: several partitions, solo bodies, position chunks, piece-code chunks, phrases.
     assert any(path.startswith("e/") for path in got) == bool(solo_bytes) and any(path.startswith("p/") for path in got)
+    assert (chunked_codes > 100) == bool(solo_bytes)
     assert any(int(path[2:-4]) >> export.FILE_BITS for path in got if path[0] in "ep") == (partition_replies < 1000)
     assert count > len({k for r in ordered for k in _reply_keys(r["text"], r["head_length"])})  # phrases
 

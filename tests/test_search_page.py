@@ -6,12 +6,14 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from conftest import ROOT, axe_violations, build
-from search_support import generated_site, letter_pieces, result_file, result_files
+from search import analyzer, document, export
+from search_support import generated_site, letter_pieces, read_static_index, result_file, result_files, whoosh_index
 from serve import serve
 
 DONE = "() => window.jySearchLast && document.getElementById('search-results').getAttribute('aria-busy') === 'false'"
@@ -302,6 +304,61 @@ def test_a_term_without_positions_reads_the_one_piece_its_code_points_to(browser
     assert term in page.inner_text(".jy-search__snippet mark")
     files = [p for p in requested if p.startswith(("/search/index/r/", "/search/index/l/"))]
     assert files == [f"/search/index/r/{doc}.gz", f"/search/index/l/{doc}-2.gz"]
+
+
+@pytest.fixture(scope="module")
+def chunked_codes_url(tmp_path_factory):
+    """The generated site with its index exported again with every piece code of more than one byte in
+    chunks of one byte (four members each), as a term in most replies has them in a large corpus."""
+    content, output = generated_site(tmp_path_factory)
+    site = tmp_path_factory.mktemp("chunked-codes") / "output"
+    shutil.copytree(output, site)
+    with whoosh_index(content, output).searcher() as searcher:
+        records = [dict(fields["record"]) for fields in searcher.all_stored_fields()]
+    for record in records:
+        record["text"] = document.normalised_text(record)
+    index = site / "search" / "index"
+    page_size = json.loads((index / "manifest.json").read_text(encoding="utf-8"))["pageSize"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(export, "INLINE_PIECES", 1)
+        patch.setattr(export, "PIECE_CHUNK_BYTES", 1)
+        export.export(records, str(index), page_size)
+    with serve(site) as base:
+        yield base, index
+
+
+def test_piece_codes_in_chunks_are_read_for_the_results_shown_only(browser_page, chunked_codes_url):
+    """A shorter term in many replies keeps its piece codes in chunk files: a query reads the chunks of
+    the results it shows, and each snippet still starts at the piece its code points to."""
+    base, index = chunked_codes_url
+    static = read_static_index(index)
+    entries, size = static["entries"], static["manifest"]["pageSize"]
+
+    def in_metadata(doc, key):  # then its snippet comes from there
+        return any(key in analyzer.normalise(value) for _, value in result_file(index, doc)["m"])
+
+    # A two-character term in many replies without it in their head (all of them shown by date), whose
+    # first results have letters of four pieces or more (their codes point to a piece each), and one of
+    # the first four reads another piece than the first: a code read from another member's bits fails.
+    term = next(key for key, (docs, heads, _, codes) in sorted(entries.items(), key=lambda item: -len(item[1][0]))
+                if re.fullmatch(r"[\u4e00-\u9fff]{2}", key) and not any(heads)
+                and all(result_file(index, doc)["c"] >= 4 for doc in docs[:size])
+                and any(codes[m] != codes[0] and not in_metadata(docs[m], key) for m in range(1, 4)))
+    docs, _, _, codes = entries[term]
+    requested = []
+    page = browser_page
+    page.goto(f"{base}/search/")
+    page.on("request", lambda request: requested.append(urlparse(request.url).path))
+    _search(page, term)
+    shown = docs[:size]
+    assert len(docs) > 40 and [r["href"] for r in _results(page)] == [f"/{result_file(index, d)['u']}" for d in shown]
+    assert all(term in r["marks"] for r in _results(page))
+    # The chunks of the members shown (a chunk holds four), each once, not the others.
+    chunks = [p for p in requested if p.startswith("/search/index/p/")]
+    assert len(chunks) == len(set(chunks)) == len({member >> 2 for member in range(size)})
+    for doc, code in zip(shown, codes):
+        pieces = [p for p in requested if p.startswith(f"/search/index/l/{doc}-")]
+        assert in_metadata(doc, term) or pieces[0] == f"/search/index/l/{doc}-{code}.gz"
 
 
 def test_a_chinese_term_asks_for_a_deputy_only_when_it_can_be_a_key(browser_page, generated_url):

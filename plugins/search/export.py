@@ -2,13 +2,15 @@
 the same analyzer as the Whoosh index (which the command line searches).
 
 A query downloads the shard of each gram it needs, the position chunks that can still hold a match,
-and the display data of the results it shows; never the whole index.  Layout under the index folder
-(SEARCH["index_path"], e.g. output/search/index/):
+and the display data (and piece-code chunks) of the results it shows; never the whole index.  Layout
+under the index folder (SEARCH["index_path"], e.g. output/search/index/):
 
-    manifest.json       counts, shard counts, filter values, metadata labels, the build id
+    manifest.json       counts, shard counts, filter values, metadata labels, the largest inline piece
+                        codes (inlinePieces), the build id
     g/<shard>.bin       entries, in the shard given by the top bits of the key's CRC-32 (`shard_of`)
     e/<n>.bin           the body of an entry too large to share a shard
-    p/<n>.bin           position chunks of frequent grams of GRAM characters
+    p/<n>.bin           position chunks of frequent grams of GRAM characters, and piece-code chunks of
+                        frequent shorter keys
     r/<doc>.gz          a reply's result file (gzip JSON): what a result shows (subject, address,
                         number, document number, date, deputies), the head text, the body metadata
                         (each label by its number in the manifest's list), the number of letter
@@ -48,16 +50,24 @@ LEB128 varints ("v") and bytes:
     headset    = 0 | 1 | 2 bytes | 3 v(count) v(gap)…     which members (by index in the docset) have
                                                      the gram in the head: none, all, bitmap, list
     positions  = 1 member*                           inline
-               | 2 v(first file) v(chunks) v(start)…  in p/<first file + i>, chunk i starting at member
-                                                     `start` (the first chunk starts at 0, not stored)
+               | chunked                             when the members take more than INLINE_POSITIONS
+    chunked    = 2 v(first file) v(chunks) v(start)…  in p/<first file + i>, chunk i starting at member
+                                                     `start` (the first chunk starts at 0, not stored;
+                                                     each start is stored as the gap from the previous)
     member     = v(count) v(gap)…                    tagged positions 2 * position + (1 in the body)
-    pieces     = bytes                               for each member not in the head (headset), in order,
+    pieces     = codes                               when codes take up to INLINE_PIECES bytes
+                                                     (manifest: inlinePieces), else
+               | chunked                             of codes: a "member" here is a byte of codes; the
+                                                     chunks hold PIECE_CHUNK_BYTES bytes each
+    codes      = bytes                               for each member not in the head (headset), in order,
                                                      two bits (the lowest first, four to a byte): the
                                                      letter piece holding the key's first occurrence in
                                                      the body, 0 also when that is in the metadata, 3
                                                      also for a later piece; so that a snippet of a key
                                                      without positions reads one piece, not the pieces
-                                                     up to it (about a quarter of a byte per member)
+                                                     up to it (about a quarter of a byte per member).
+                                                     The reader knows their size from the headset: one
+                                                     byte per four members not in the head, rounded up
 
 Sizes are chosen so that a shard holds about SHARD_BYTES; measured in bench/search_bench.py.
 
@@ -91,6 +101,12 @@ SHARD_BYTES = 1024  # average shard size the shard count aims at
 SOLO_BYTES = 192  # an entry body larger than this gets its own file
 INLINE_POSITIONS = 96  # positions larger than this go to chunk files
 CHUNK_BYTES = 1024  # size of a position chunk
+# Piece codes larger than this go to chunk files of PIECE_CHUNK_BYTES: a query needs the codes of the
+# few results it shows, while those of a term in most replies grow with the corpus (1.6 KB at 10,000
+# replies, 16 KB at 100,000).  A chunk costs its bytes and ~200 of response headers; smaller ones would
+# cost more files (256 bytes: 17,000 more at 10,000 replies, 512: 8,500).
+INLINE_PIECES = 512
+PIECE_CHUNK_BYTES = 512
 DEPUTY_SHARD_BYTES = 512
 # Phrases longer than GRAM get an entry of their own when this many replies contain them (see _Phrases).
 PHRASE_MIN_REPLIES = 50
@@ -245,7 +261,7 @@ def _power_of_two(total: int, target: int) -> int:
 
 
 #: Bumped when the format of the files changes.
-FORMAT_VERSION = 14
+FORMAT_VERSION = 15
 
 
 def set_aside(folder: str, slot: str) -> None:
@@ -355,8 +371,8 @@ def _export(records, folder, page_size, workers, wait, previous: dict | None = N
     summary.build = out.build_id()
     out.json(MANIFEST, {
         "version": FORMAT_VERSION, "build": summary.build, "docs": len(records), "gram": analyzer.GRAM,
-        "shards": summary.shards, **deputies, "letterPiece": LETTER_PIECE, "metaLabels": labels,
-        "facets": summary.facets, "pageSize": page_size,
+        "shards": summary.shards, **deputies, "letterPiece": LETTER_PIECE, "inlinePieces": INLINE_PIECES,
+        "metaLabels": labels, "facets": summary.facets, "pageSize": page_size,
     })
     out.sweep()
     summary.files, summary.bytes, summary.written = out.files, out.bytes, out.written
@@ -548,7 +564,12 @@ def _encode_block(k: "_Postings", files, out: _Writer, encoded: list, extended: 
             else:
                 body += _chunks(positions, position_begin, position_end, kstart, kend, files, out)
         else:
-            body += k.pieces[piece_at[n]:piece_at[n + 1]]
+            codes = k.pieces[piece_at[n]:piece_at[n + 1]]
+            if len(codes) <= INLINE_PIECES:
+                body += codes
+            else:  # chunks of whole bytes of codes: the "members" of _chunks are the bytes
+                body += _chunks(codes, range(len(codes)), range(1, len(codes) + 1), 0, len(codes), files, out,
+                                PIECE_CHUNK_BYTES)
         data = text.encode("utf-8")
         encoded.append((h, _encode(len(data)) + data + _solo(body, files, out)))
         if gram and count >= threshold:
@@ -605,16 +626,17 @@ def _solo(body: bytes, files, out: _Writer) -> bytes:
     return b"\x01" + _encode(files["e"] - 1)
 
 
-def _chunks(positions: bytes, begins: list, ends: list, start: int, stop: int, files, out: _Writer) -> bytes:
-    """Members start…stop-1 (their positions are positions[begins[m]:ends[m]]) in files of about
-    CHUNK_BYTES; returns the positions part of the body."""
+def _chunks(data: bytes, begins, ends, start: int, stop: int, files, out: _Writer,
+            size: int = CHUNK_BYTES) -> bytes:
+    """Members start…stop-1 (member m is data[begins[m]:ends[m]]) in p/ files of about `size` bytes;
+    returns the chunked form of the body's part: 2 v(first file) v(chunks) v(start)…"""
     body = bytearray(b"\x02")
     varint(files["p"], body)
     starts = []
     member = start
     while member < stop:
-        after = max(member + 1, bisect.bisect_right(ends, begins[member] + CHUNK_BYTES, member, stop))
-        out.write(f"p/{files['p']}.bin", positions[begins[member]:ends[after - 1]])
+        after = max(member + 1, bisect.bisect_right(ends, begins[member] + size, member, stop))
+        out.write(f"p/{files['p']}.bin", data[begins[member]:ends[after - 1]])
         files["p"] += 1
         if member > start:
             starts.append(member - start)

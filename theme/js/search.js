@@ -2,7 +2,8 @@
  *
  * The analyzer part mirrors plugins/search/analyzer.py exactly (tests compare both on tricky strings);
  * the ranking mirrors plugins/search/rank.py.  A query downloads only the shards of its grams, the
- * position chunks that can still hold a match, and the display data of the results it shows.
+ * position chunks that can still hold a match, and the display data (and piece-code chunks) of the
+ * results it shows.
  * Every piece of user input reaches the page as text nodes, never as HTML.
  */
 (function () {
@@ -159,20 +160,30 @@
   function members(r, count, into, from) {
     for (var m = 0; m < count; m++) into[from + m] = listOf(r);
   }
-  // The piece codes of a shorter key (export.py: pieces): two bits for each member not in the head.
-  function pieces(r, heads) {
-    var codes = new Array(heads.length), nth = 0;
-    heads.forEach(function (head, m) {
-      if (head) return;
-      codes[m] = (r.b[r.i + (nth >> 2)] >> 2 * (nth & 3)) & 3;
-      nth++;
-    });
-    r.i += (nth + 3) >> 2;
-    return codes;
+  // Chunk files (export._chunks), after the tag byte 2: {first, starts: the member each chunk starts at}.
+  function chunked(r) {
+    var first = r.v(), chunks = r.v(), starts = [0];
+    for (var c = 1; c < chunks; c++) starts.push(starts[c - 1] + r.v());
+    return {first: first, starts: starts};
+  }
+  function chunkFile(chunks, c) { return 'p/' + (chunks.first + c) + '.bin'; }
+  // The piece codes of a shorter key (export.py: pieces): two bits for each member not in the head, in
+  // the entry (`codes`) or, when more than `inline` bytes, in chunks of whole bytes.  {nth: each
+  // member's index among those not in the head, codes | chunks}.
+  function pieces(r, heads, inline) {
+    var nth = new Array(heads.length), count = 0;
+    heads.forEach(function (head, m) { nth[m] = count; if (!head) count++; });
+    var size = (count + 3) >> 2;
+    if (size > inline) {
+      r.byte();  // the chunked form's tag, 2
+      return {nth: nth, chunks: chunked(r)};
+    }
+    r.i += size;
+    return {nth: nth, codes: r.b.subarray(r.i - size, r.i)};
   }
 
-  // An entry: {docs, heads, where: Map doc -> member index, positions (keys of GRAM characters) or
-  // pieces (shorter keys)}.
+  // An entry: {docs, heads, where: Map doc -> member index, positions or chunks (keys of GRAM
+  // characters) or pieces (shorter keys)}.
   Index.prototype.shard = function (n) {
     var self = this;
     return this.get('g/' + n.toString(16) + '.bin').then(function (bytes) {
@@ -190,11 +201,11 @@
   Index.prototype.skipBody = function (r, key) {
     var total = this.total;
     var docs = docset(r, total), heads = headset(r, docs.length), length = Array.from(key).length;
-    if (length < GRAM) pieces(r, heads);
+    if (length < GRAM) pieces(r, heads, this.inlinePieces);
     if (length === GRAM) {
       var mode = r.byte();
       if (mode === 1) members(r, docs.length, [], 0);
-      else { r.v(); var chunks = r.v(); for (var c = 1; c < chunks; c++) r.v(); }
+      else chunked(r);
     }
   };
   // Where a key's entry is: {flag, at, solo, shard} (flag 1: in a file of its own), or null: not indexed.
@@ -202,6 +213,7 @@
     var self = this;
     return this.manifest().then(function (manifest) {
       self.total = manifest.docs;
+      self.inlinePieces = manifest.inlinePieces;
       var n = shardOf(key, manifest.shards);
       return self.shard(n).then(function (shard) {
         var found = shard.get(key);
@@ -228,17 +240,25 @@
     var docs = docset(r, this.total), entry = {docs: docs, heads: headset(r, docs.length), where: new Map()};
     var length = Array.from(key).length;
     docs.forEach(function (d, i) { entry.where.set(d, i); });
-    if (length < GRAM) entry.pieces = pieces(r, entry.heads);
+    if (length < GRAM) entry.pieces = pieces(r, entry.heads, this.inlinePieces);
     if (length === GRAM) {
       var mode = r.byte();
       if (mode === 1) { entry.positions = new Array(docs.length); members(r, docs.length, entry.positions, 0); }
       else {
-        var first = r.v(), chunks = r.v(), starts = [0];
-        for (var c = 1; c < chunks; c++) starts.push(starts[c - 1] + r.v());
-        entry.chunks = {first: first, starts: starts, loaded: new Array(docs.length)};
+        entry.chunks = chunked(r);
+        entry.chunks.loaded = new Array(docs.length);  // the positions of the members read so far
       }
     }
     return entry;
+  };
+  // The piece code of a member not in the head of a shorter key's entry: from the entry, or from the
+  // one chunk that holds it (so a query reads the codes of the results it shows, not of every reply).
+  Index.prototype.pieceCode = function (pieces, member) {
+    var nth = pieces.nth[member], chunks = pieces.chunks;
+    function code(bytes, at) { return (bytes[at] >> 2 * (nth & 3)) & 3; }
+    if (!chunks) return Promise.resolve(code(pieces.codes, nth >> 2));
+    var c = upperBound(chunks.starts, nth >> 2) - 1;
+    return this.get(chunkFile(chunks, c)).then(function (bytes) { return code(bytes, (nth >> 2) - chunks.starts[c]); });
   };
   // Positions of the given members of a chunked entry: fetches only the chunks that hold them.
   Index.prototype.positions = function (entry, wanted) {
@@ -249,7 +269,7 @@
       needed.add(c);
     });
     return Promise.all(Array.from(needed).map(function (c) {
-      return self.get('p/' + (chunks.first + c) + '.bin').then(function (bytes) {
+      return self.get(chunkFile(chunks, c)).then(function (bytes) {
         var end = c + 1 < chunks.starts.length ? chunks.starts[c + 1] : entry.docs.length;
         members(new Reader(bytes), end - chunks.starts[c], chunks.loaded, chunks.starts[c]);
       });
@@ -310,6 +330,7 @@
       self.total = manifest.docs;
       self.shards = manifest.shards;
       self.letterPiece = manifest.letterPiece;
+      self.inlinePieces = manifest.inlinePieces;
       self.metaLabels = manifest.metaLabels;
       self.textCheck = manifest.pageSize;
       return self.normalise(query).then(function (normalised) {
@@ -380,12 +401,12 @@
     }
     // id -> Map term -> where in the body the index told it is: {at: its first position (code points)}
     // from the positions of a gram (inline, or loaded to check a phrase) or the starts of a phrase
-    // checked by positions; {piece: code} from a shorter key's piece codes.  A snippet then reads the one
-    // letter piece that holds it.
+    // checked by positions; {pieces, member} of a shorter key, whose piece code is read when the result
+    // is shown (Index.pieceCode).  A snippet then reads the one letter piece that holds it.
     var body = new Map();
-    function inPiece(id, term, code) {
+    function inPiece(id, term, pieces, member) {
       if (!body.has(id)) body.set(id, new Map());
-      body.get(id).set(term, {piece: code});
+      body.get(id).set(term, {pieces: pieces, member: member});
     }
     function inBody(id, term, tagged) {
       var first = null;
@@ -414,7 +435,7 @@
           var member = e.where.get(id);
           if (e.heads[member]) inHead(id, l.term);
           else if (positions && positions[member]) inBody(id, l.term, positions[member]);
-          else if (e.pieces) inPiece(id, l.term, e.pieces[member]);
+          else if (e.pieces) inPiece(id, l.term, e.pieces, member);
         });
       });
       var boosted = new Set();
@@ -663,16 +684,20 @@
     });
   };
   // A result costs its result file when its terms are in its head or metadata; a snippet from the
-  // letter costs the piece holding the term, or the pieces up to it when the index did not tell where
-  // it is.
+  // letter costs the piece holding the term (and the chunk of piece codes that tells it, for a shorter
+  // term of many replies), or the pieces up to it when the index did not tell where it is.
   Page.prototype.item = function (id) {
     var self = this, head = this.found.head.get(id) || new Set(), body = this.found.body.get(id) || new Map();
     var missing = this.found.terms.filter(function (t) { return !head.has(t); });
     var known = missing.filter(function (t) { return body.has(t); }).map(function (t) { return body.get(t); });
-    return this.index.result(id).then(function (d) {
+    var codes = known.map(function (where) {
+      return where.pieces ? self.index.pieceCode(where.pieces, where.member) : null;
+    });
+    return Promise.all([this.index.result(id)].concat(codes)).then(function (loaded) {
+      var d = loaded[0];
       // The first piece that holds one of the missing terms, as far as the index told where they are.
-      var pieces = known.map(function (where) {
-        return 'piece' in where ? where.piece : Math.floor((where.at - d.letterAt) / self.index.letterPiece);
+      var pieces = known.map(function (where, i) {
+        return where.pieces ? loaded[i + 1] : Math.floor((where.at - d.letterAt) / self.index.letterPiece);
       });
       var first = pieces.length ? Math.max(0, Math.min(d.c - 1, Math.min.apply(null, pieces))) : null;
       return self.render(id, d, d.t2s, missing, first);
