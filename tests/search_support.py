@@ -141,7 +141,8 @@ def read_static_index(folder: Path) -> dict:
             key = r.data[r.at:r.at + length].decode("utf-8")
             r.at += length
             flag = r.byte()
-            body = _Bytes((folder / "e" / f"{r.v()}.bin").read_bytes()) if flag == 1 else r
+            name = key.encode("utf-8").hex()
+            body = _Bytes((folder / "e" / f"{name}.bin").read_bytes()) if flag == 1 else r
             docs = _docset(body, total)
             heads = _heads(body, len(docs))
             positions = pieces = None
@@ -157,13 +158,13 @@ def read_static_index(folder: Path) -> dict:
                 if mode == 1:
                     positions = [body.listed() for _ in docs]
                 else:
-                    first, chunks = body.v(), body.v()
+                    chunks = body.v()
                     starts = [0]
                     for _ in range(chunks - 1):
                         starts.append(starts[-1] + body.v())
                     positions = []
                     for c in range(chunks):
-                        chunk = _Bytes((folder / "p" / f"{first + c}.bin").read_bytes())
+                        chunk = _Bytes((folder / "p" / f"{name}-{c}.bin").read_bytes())
                         end = starts[c + 1] if c + 1 < chunks else len(docs)
                         positions += [chunk.listed() for _ in range(end - starts[c])]
             entries[key] = (docs, heads, positions, pieces)

@@ -7,8 +7,8 @@ and the display data of the results it shows; never the whole index.  Layout und
 
     manifest.json       counts, shard counts, filter values, metadata labels, the build id
     g/<shard>.bin       entries, in the shard given by the top bits of the key's CRC-32 (`shard_of`)
-    e/<n>.bin           the body of an entry too large to share a shard
-    p/<n>.bin           position chunks of frequent grams of GRAM characters
+    e/<name>.bin        the body of an entry too large to share a shard
+    p/<name>-<i>.bin    position chunk i of a frequent gram of GRAM characters
     r/<doc>.gz          a reply's result file (gzip JSON): what a result shows (subject, address,
                         number, document number, date, deputies), the head text, the body metadata
                         (each label by its number in the manifest's list), the number of letter
@@ -38,7 +38,7 @@ and the display data of the results it shows; never the whole index.  Layout und
 Replies are numbered 0…N-1 in date order (rank.date_key).  Binary files are sequences of unsigned
 LEB128 varints ("v") and bytes:
 
-    entry      = v(len(key)) key(UTF-8) flag(byte) (body | v(n): the body is e/<n>.bin)   flag 0 | 1
+    entry      = v(len(key)) key(UTF-8) flag(byte) [body]   flag 0: body follows, 1: it is e/<name>.bin
     body       = docset headset [pieces] [positions]  pieces only for keys shorter than GRAM, positions
                                                      only for keys of GRAM characters; keys longer than
                                                      GRAM are frequent phrases (_Phrases)
@@ -48,7 +48,7 @@ LEB128 varints ("v") and bytes:
     headset    = 0 | 1 | 2 bytes | 3 v(count) v(gap)…     which members (by index in the docset) have
                                                      the gram in the head: none, all, bitmap, list
     positions  = 1 member*                           inline
-               | 2 v(first file) v(chunks) v(start)…  in p/<first file + i>, chunk i starting at member
+               | 2 v(chunks) v(start)…               in p/<name>-<i>.bin, chunk i starting at member
                                                      `start` (the first chunk starts at 0, not stored)
     member     = v(count) v(gap)…                    tagged positions 2 * position + (1 in the body)
     pieces     = bytes                               for each member not in the head (headset), in order,
@@ -58,6 +58,10 @@ LEB128 varints ("v") and bytes:
                                                      also for a later piece; so that a snippet of a key
                                                      without positions reads one piece, not the pieces
                                                      up to it (about a quarter of a byte per member)
+
+A key's own files are named after it (`file_name`: the hex of its UTF-8 bytes), not numbered in
+order, so that a key whose entry changes leaves every other key's files as they were (`_update_entries`).
+The build id is a hash of every file's bytes, whatever order they were written in.
 
 Sizes are chosen so that a shard holds about SHARD_BYTES; measured in bench/search_bench.py.
 
@@ -115,6 +119,11 @@ def key_hash(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
+def file_name(key: str) -> str:
+    """The name of a key's own files (e/, p/): lowercase hex of its UTF-8 bytes; search.js makes the same."""
+    return key.encode("utf-8").hex()
+
+
 def shard_of(key: str, bits: int) -> int:
     return _top(key_hash(key), bits)
 
@@ -167,7 +176,7 @@ class Summary:
 
 
 class _Writer:
-    """Writes files under the index folder and hashes them into the build id.
+    """Writes files under the index folder and keeps each one's signature (of which the build id is made).
 
     Given the files an earlier export left in the folder (`previous`: relative path -> signature), a
     file whose bytes are those it already holds is not written again, and `sweep` deletes those this
@@ -177,7 +186,6 @@ class _Writer:
     def __init__(self, folder: str, previous: dict | None = None):
         self.folder = folder
         self.previous = previous or {}
-        self.digest = hashlib.sha256()
         #: relative path -> [hash of each write, joined by "+", size]: what this export produced
         self.signatures: dict[str, list] = {}
         self.written = 0
@@ -187,7 +195,6 @@ class _Writer:
     def write(self, relative: str, data: bytes, append: bool = False) -> None:
         """Write `data` as the file `relative`, or at its end when `append` (the file exists then)."""
         h = hashlib.blake2b(data, digest_size=8).hexdigest()
-        self.digest.update(relative.encode() + b"\0" + h.encode())
         if append:
             signature = self.signatures[relative]
             self.signatures[relative] = [f"{signature[0]}+{h}", signature[1] + len(data)]
@@ -209,8 +216,7 @@ class _Writer:
 
     def keep(self, relative: str) -> None:
         """The file `relative` of the earlier export is this export's too (known unchanged)."""
-        signature = self.signatures[relative] = self.previous[relative]
-        self.digest.update(relative.encode() + b"\0" + signature[0].encode())
+        self.signatures[relative] = self.previous[relative]
 
     def json(self, relative: str, value) -> None:
         self.write(relative, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
@@ -222,6 +228,11 @@ class _Writer:
                 os.remove(os.path.join(self.folder, relative))
             except FileNotFoundError:
                 pass
+
+    def build(self) -> str:
+        """The build id: a hash of the signatures of the files written so far, in no particular order."""
+        listed = json.dumps(sorted(self.signatures.items()), separators=(",", ":"))
+        return hashlib.sha256(listed.encode("utf-8")).hexdigest()[:12]
 
     @property
     def files(self) -> int:
@@ -240,7 +251,7 @@ def _power_of_two(total: int, target: int) -> int:
 
 
 #: Bumped when the format of the files changes.
-FORMAT_VERSION = 14
+FORMAT_VERSION = 15
 
 
 def set_aside(folder: str, slot: str) -> None:
@@ -347,7 +358,7 @@ def _export(records, folder, page_size, workers, wait, previous: dict | None = N
     summary.grams, summary.shards = _write_entries(corpus, out, workers)
     _write_t2s(corpus.alphabet.chars, out)
     del corpus  # its arrays are the largest the export holds
-    summary.build = out.digest.hexdigest()[:12]
+    summary.build = out.build()
     out.json(MANIFEST, {
         "version": FORMAT_VERSION, "build": summary.build, "docs": len(records), "gram": analyzer.GRAM,
         "shards": summary.shards, **deputies, "letterPiece": LETTER_PIECE, "metaLabels": labels,
@@ -360,8 +371,6 @@ def _export(records, folder, page_size, workers, wait, previous: dict | None = N
 
 #: What forked workers read (set before each pool starts, so every worker inherits it).
 _JOB: dict = {}
-# A partition numbers its e/ and p/ files from partition << FILE_BITS, so workers never collide.
-FILE_BITS = 20
 
 
 def _spill(worker: int) -> None:
@@ -491,7 +500,6 @@ class _Postings:
 def _entries(p: int, out: _Writer) -> tuple[list, list]:
     """(entries, frequent-phrase entries) of partition p as (key hash, bytes); large bodies written."""
     records = _read(p)
-    files = {"e": p << FILE_BITS, "p": p << FILE_BITS}
     encoded, extended = [], []
     # In blocks of whole keys, so that the arrays of a block, not of the partition, bound the memory.
     key, start = records["key"], 0
@@ -501,12 +509,12 @@ def _entries(p: int, out: _Writer) -> tuple[list, list]:
             stop = int(np.searchsorted(key, key[stop], side="left"))  # where the key at `stop` begins
             if stop <= start:  # a key larger than a block
                 stop = int(np.searchsorted(key, key[start], side="right"))
-        _encode_block(_Postings(records[start:stop], _JOB["total"]), files, out, encoded, extended)
+        _encode_block(_Postings(records[start:stop], _JOB["total"]), out, encoded, extended)
         start = stop
     return encoded, extended
 
 
-def _encode_block(k: "_Postings", files, out: _Writer, encoded: list, extended: list) -> None:
+def _encode_block(k: "_Postings", out: _Writer, encoded: list, extended: list) -> None:
     """Append the entries of a block's keys, in order, to `encoded` and their phrases' to `extended`."""
     total, phrases, alphabet = _JOB["total"], _JOB["phrases"], _JOB["corpus"].alphabet
     member_doc = k.member_doc
@@ -541,16 +549,16 @@ def _encode_block(k: "_Postings", files, out: _Writer, encoded: list, extended: 
             if end - begin <= INLINE_POSITIONS:
                 body += b"\x01" + positions[begin:end]
             else:
-                body += _chunks(positions, position_begin, position_end, kstart, kend, files, out)
+                body += _chunks(positions, position_begin, position_end, kstart, kend, text, out)
         else:
             body += k.pieces[piece_at[n]:piece_at[n + 1]]
         data = text.encode("utf-8")
-        encoded.append((h, _encode(len(data)) + data + _solo(body, files, out)))
+        encoded.append((h, _encode(len(data)) + data + _solo(body, text, out)))
         if gram and count >= threshold:
             for phrase, phrase_ids, phrase_heads in phrases.extend(
                     text, k.doc[records_begin:records_end], k.tag[records_begin:records_end]):
                 body = _docset(phrase_ids, total) + _headset(phrase_heads)
-                extended.append(_keyed(phrase, _solo(body, files, out)))
+                extended.append(_keyed(phrase, _solo(body, phrase, out)))
 
 
 _HEADSETS = (b"\x00", b"\x01")
@@ -591,43 +599,40 @@ def _headset(flags: np.ndarray) -> bytes:
     return min(bitmap, listed, key=len)
 
 
-def _solo(body: bytes, files, out: _Writer) -> bytes:
-    """The entry's flag and body, or its flag and the number of the e/ file the body is written to."""
+def _solo(body: bytes, key: str, out: _Writer) -> bytes:
+    """The entry's flag and body, or only its flag when the body is written to the key's e/ file."""
     if len(body) <= SOLO_BYTES:
         return b"\x00" + body
-    out.write(f"e/{files['e']}.bin", body)
-    files["e"] += 1
-    return b"\x01" + _encode(files["e"] - 1)
+    out.write(f"e/{file_name(key)}.bin", body)
+    return b"\x01"
 
 
-def _chunks(positions: bytes, begins: list, ends: list, start: int, stop: int, files, out: _Writer) -> bytes:
-    """Members start…stop-1 (their positions are positions[begins[m]:ends[m]]) in files of about
-    CHUNK_BYTES; returns the positions part of the body."""
+def _chunks(positions: bytes, begins: list, ends: list, start: int, stop: int, key: str, out: _Writer) -> bytes:
+    """Members start…stop-1 (their positions are positions[begins[m]:ends[m]]) in the key's files of
+    about CHUNK_BYTES; returns the positions part of the body."""
     body = bytearray(b"\x02")
-    varint(files["p"], body)
-    starts = []
+    name = file_name(key)
+    starts = []  # the first member of each chunk
     member = start
     while member < stop:
         after = max(member + 1, bisect.bisect_right(ends, begins[member] + CHUNK_BYTES, member, stop))
-        out.write(f"p/{files['p']}.bin", positions[begins[member]:ends[after - 1]])
-        files["p"] += 1
-        if member > start:
-            starts.append(member - start)
+        out.write(f"p/{name}-{len(starts)}.bin", positions[begins[member]:ends[after - 1]])
+        starts.append(member - start)
         member = after
-    varint(len(starts) + 1, body)
+    varint(len(starts), body)
     previous = 0
-    for first in starts:
+    for first in starts[1:]:
         varint(first - previous, body)
         previous = first
     return bytes(body)
 
 
 def _partition(p: int) -> tuple:
-    """Encode and write partition p (in a worker): (entries, phrases, digest, files, bytes)."""
+    """Encode and write partition p (in a worker): (entries, phrases, files, files written)."""
     out = _Writer(_JOB["out"], _JOB["previous"])
     encoded, extended = _entries(p, out)
     _write_shards(encoded, _JOB["shard_bits"], p, _JOB["bits"], out)
-    return len(encoded), extended, out.digest.hexdigest(), out.signatures, out.written
+    return len(encoded), extended, out.signatures, out.written
 
 
 def _write_entries(corpus: keyarrays.Corpus, out: _Writer, workers: int) -> tuple[int, int]:
@@ -654,10 +659,9 @@ def _write_entries(corpus: keyarrays.Corpus, out: _Writer, workers: int) -> tupl
         shard_bits = _JOB["shard_bits"] = max(bits, (_power_of_two(size, SHARD_BYTES) - 1).bit_length())
         _write_shards(encoded, shard_bits, 0, bits, out)
         count = len(encoded)
-        for n, more, digest, signatures, written in pool_map(_partition, list(range(1, 1 << bits)), workers):
+        for n, more, signatures, written in pool_map(_partition, list(range(1, 1 << bits)), workers):
             count += n
             extended += more
-            out.digest.update(digest.encode())
             out.signatures.update(signatures)
             out.written += written
         added: dict[int, list[bytes]] = defaultdict(list)

@@ -74,6 +74,10 @@
     for (var i = 0; i < bytes.length; i++) crc = CRC[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
     return (crc ^ 0xffffffff) >>> 0;
   }
+  // The name of a key's own files (e/, p/): the hex of its UTF-8 bytes (export.file_name).
+  function fileName(key) {
+    return Array.from(ENCODER.encode(key), function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join('');
+  }
   function shardOf(key, count) {  // count is a power of two
     var bits = 31 - Math.clz32(count);
     return bits ? keyHash(key) >>> (32 - bits) : 0;
@@ -181,7 +185,7 @@
         var length = r.v(), key = decoder.decode(bytes.subarray(r.i, r.i + length));
         r.i += length;
         var at = r.i, flag = r.byte();
-        parsed.set(key, {flag: flag, at: at + 1, solo: flag === 1 ? r.v() : -1});
+        parsed.set(key, {flag: flag, at: at + 1});
         if (flag === 0) self.skipBody(r, key);
       }
       return parsed;
@@ -194,10 +198,10 @@
     if (length === GRAM) {
       var mode = r.byte();
       if (mode === 1) members(r, docs.length, [], 0);
-      else { r.v(); var chunks = r.v(); for (var c = 1; c < chunks; c++) r.v(); }
+      else { var chunks = r.v(); for (var c = 1; c < chunks; c++) r.v(); }
     }
   };
-  // Where a key's entry is: {flag, at, solo, shard} (flag 1: in a file of its own), or null: not indexed.
+  // Where a key's entry is: {flag, at, shard} (flag 1: in a file of its own), or null: not indexed.
   Index.prototype.find = function (key) {
     var self = this;
     return this.manifest().then(function (manifest) {
@@ -214,7 +218,7 @@
     var self = this;
     if (!found.entry) {
       var reader = found.flag === 1
-        ? this.get('e/' + found.solo + '.bin').then(function (b) { return new Reader(b); })
+        ? this.get('e/' + fileName(key) + '.bin').then(function (b) { return new Reader(b); })
         : this.get('g/' + found.shard.toString(16) + '.bin').then(function (b) { return new Reader(b, found.at); });
       found.entry = reader.then(function (r) { return self.body(key, r); });
     }
@@ -233,9 +237,9 @@
       var mode = r.byte();
       if (mode === 1) { entry.positions = new Array(docs.length); members(r, docs.length, entry.positions, 0); }
       else {
-        var first = r.v(), chunks = r.v(), starts = [0];
+        var chunks = r.v(), starts = [0];
         for (var c = 1; c < chunks; c++) starts.push(starts[c - 1] + r.v());
-        entry.chunks = {first: first, starts: starts, loaded: new Array(docs.length)};
+        entry.chunks = {name: fileName(key), starts: starts, loaded: new Array(docs.length)};
       }
     }
     return entry;
@@ -249,7 +253,7 @@
       needed.add(c);
     });
     return Promise.all(Array.from(needed).map(function (c) {
-      return self.get('p/' + (chunks.first + c) + '.bin').then(function (bytes) {
+      return self.get('p/' + chunks.name + '-' + c + '.bin').then(function (bytes) {
         var end = c + 1 < chunks.starts.length ? chunks.starts[c + 1] : entry.docs.length;
         members(new Reader(bytes), end - chunks.starts[c], chunks.loaded, chunks.starts[c]);
       });
