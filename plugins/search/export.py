@@ -301,7 +301,8 @@ def export_or_keep(records: list[dict], slot: str, folder: str, page_size: int, 
     # Written last: a build killed before leaves no record, and the next one exports from nothing.
     with open(record + ".new", "w", encoding="utf-8") as handle:
         json.dump({"digest": digest, "version": version, "docs": state["docs"], "labels": state.get("labels"),
-                   "summary": {**summary.__dict__, "reused": False, "written": 0}, "files": state["files"]},
+                   "entries": state.get("entries"), "summary": {**summary.__dict__, "reused": False, "written": 0},
+                   "files": state["files"]},
                   handle, separators=(",", ":"))
     os.replace(record + ".new", record)
     return summary, list(state["files"])
@@ -342,20 +343,26 @@ def export(records: list[dict], folder: str, page_size: int, workers: int = 1, w
 
 
 def _export(records, folder, page_size, workers, wait, previous: dict | None = None) -> tuple[Summary, dict]:
-    """export(), updating the export of `previous` (its record: files, and docs when of this format)
-    in `folder`; returns the summary and what the record keeps of this export (files, docs)."""
+    """export(), updating the export of `previous` (its record: files, and docs, labels and entries when
+    of this format) in `folder`; returns the summary and what the record keeps of this export."""
     if previous is None and os.path.isdir(folder):
         shutil.rmtree(folder)
     out = _Writer(folder, previous and previous["files"])
     records = sorted(records, key=rank.date_key)
     summary = Summary(docs=len(records))
+    order = hashlib.sha256("\0".join(r["key"] for r in records).encode("utf-8")).hexdigest()
+    changed = _changed_texts(records, order, folder, previous or {})  # read before _write_docs replaces them
     labels, docs = _write_docs(records, out, previous or {})
     summary.facets = _write_facets(records, out)
     deputies = _write_deputies(records, out)
     wait()
     corpus = keyarrays.Corpus([r["text"] for r in records], [r["head_length"] for r in records],
                               [letter_start(r) for r in records], LETTER_PIECE)
-    summary.grams, summary.shards = _write_entries(corpus, out, workers)
+    entries = changed is not None and _update_entries(corpus, records, changed, out, previous["entries"])
+    if not entries:
+        entries = _write_entries(corpus, out, workers)
+    entries["order"] = order
+    summary.grams, summary.shards = entries["count"], 1 << entries["shardBits"]
     _write_t2s(corpus.alphabet.chars, out)
     del corpus  # its arrays are the largest the export holds
     summary.build = out.build()
@@ -366,7 +373,7 @@ def _export(records, folder, page_size, workers, wait, previous: dict | None = N
     })
     out.sweep()
     summary.files, summary.bytes, summary.written = out.files, out.bytes, out.written
-    return summary, {"files": out.signatures, "docs": docs, "labels": labels}
+    return summary, {"files": out.signatures, "docs": docs, "labels": labels, "entries": entries}
 
 
 #: What forked workers read (set before each pool starts, so every worker inherits it).
@@ -635,8 +642,10 @@ def _partition(p: int) -> tuple:
     return len(encoded), extended, out.signatures, out.written
 
 
-def _write_entries(corpus: keyarrays.Corpus, out: _Writer, workers: int) -> tuple[int, int]:
-    """Every gram, shorter key and frequent phrase, in shard files; returns (entries, shards).
+def _write_entries(corpus: keyarrays.Corpus, out: _Writer, workers: int) -> dict:
+    """Every gram, shorter key and frequent phrase, in shard files; returns what _update_entries needs
+    of them (the number of entries, partition bits, shard bits and the partition 0 size that chose
+    them, the phrases).
 
     1. Workers spill the keys of their share of the replies, one file per partition.
     2. Partition 0 is encoded here: its size sets the number of shards.
@@ -655,8 +664,8 @@ def _write_entries(corpus: keyarrays.Corpus, out: _Writer, workers: int) -> tupl
     try:
         pool_map(_spill, list(range(workers)), workers)
         encoded, extended = _entries(0, out)
-        size = sum(len(data) for _, data in encoded) << bits
-        shard_bits = _JOB["shard_bits"] = max(bits, (_power_of_two(size, SHARD_BYTES) - 1).bit_length())
+        size = sum(len(data) for _, data in encoded)
+        shard_bits = _JOB["shard_bits"] = _shard_bits(size, bits)
         _write_shards(encoded, shard_bits, 0, bits, out)
         count = len(encoded)
         for n, more, signatures, written in pool_map(_partition, list(range(1, 1 << bits)), workers):
@@ -669,10 +678,23 @@ def _write_entries(corpus: keyarrays.Corpus, out: _Writer, workers: int) -> tupl
             added[_top(h, shard_bits)].append(data)
         for shard, pieces in sorted(added.items()):
             out.write(f"g/{shard:x}.bin", b"".join(pieces), append=True)
-        return count + len(extended), 1 << shard_bits
+        return {"count": count + len(extended), "bits": bits, "shardBits": shard_bits, "size": size,
+                "phrases": sorted(_key_of(data)[0] for _, data in extended)}
     finally:
         _JOB.clear()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _shard_bits(size: int, bits: int) -> int:
+    """The shard count's bits, from the size of partition 0's entries (one of 2**bits partitions)."""
+    return max(bits, (_power_of_two(size << bits, SHARD_BYTES) - 1).bit_length())
+
+
+def _key_of(data: bytes, at: int = 0) -> tuple[str, int]:
+    """The key of the entry at `at` in `data`, and where its flag is."""
+    r = _Reader(data, at)
+    length = r.v()
+    return r.take(length).decode("utf-8"), r.at
 
 
 def _keyed(key: str, body: bytes) -> tuple[int, bytes]:
@@ -728,6 +750,310 @@ class _Phrases:
                 yield phrase + chars[char], ids, found_positions[first] < corpus.head_length[ids]
                 if end + 1 < PHRASE_LIMIT:
                     stack.append((phrase + chars[char], found_docs, found_positions, at[found]))
+
+
+# ---- Updating the entries of an earlier export in place ----
+
+#: The entries are updated when at most this share of the replies changed: the keys of a reply are
+#: found again in most shards' neighbours, and past a few replies their keys are most keys.
+UPDATE_SHARE = 0.02
+
+
+def _changed_texts(records: list[dict], order: str, folder: str, previous: dict) -> dict | None:
+    """{reply number: {head, meta, letter} as the earlier export in `folder` holds it} of the replies
+    whose hash changed, when its entries can be updated: the same replies in the same numbering (the
+    same `order`), few of them changed; else None."""
+    entries = previous.get("entries")
+    if not entries or entries.get("order") != order:
+        return None
+    before = previous["docs"]
+    changed = [i for i, record in enumerate(records) if before[i][0] != record["hash"]]
+    if len(changed) > UPDATE_SHARE * len(records):
+        return None
+    return {i: _exported_text(folder, i, before[i][1]) for i in changed}
+
+
+def _exported_text(folder: str, doc: int, pieces: int) -> dict:
+    """What the searchable text of a reply is made of, read back from its result file and letter pieces."""
+    with open(os.path.join(folder, "r", f"{doc}.gz"), "rb") as handle:
+        result = json.loads(gzip.decompress(handle.read()))
+    letter = []
+    for k in range(pieces):
+        with open(os.path.join(folder, "l", f"{doc}-{k}.gz"), "rb") as handle:
+            letter.append(gzip.decompress(handle.read()).decode("utf-8")[:LETTER_PIECE])
+    return {"head": result["h"], "meta": result["m"], "letter": "".join(letter)}
+
+
+def _occurrences(record: dict) -> dict[str, list]:
+    """{key: what the entries hold of it for this reply} of a reply's text: its tags (keyarrays.RECORD),
+    and for grams what their phrases see (_Phrases): the PHRASE_LIMIT characters from each occurrence,
+    and whether it is in the head."""
+    text, head_length = document.normalised_text(record), len(analyzer.normalise(record["head"]))
+    corpus = keyarrays.Corpus([text], [head_length], [letter_start(record)], LETTER_PIECE)
+    rows = corpus.records(0, 1)
+    found: dict[str, list] = defaultdict(list)
+    for key, tag in zip(rows["key"].tolist(), rows["tag"].tolist()):
+        key = corpus.alphabet.text(key)
+        if len(key) == GRAM:
+            position = tag >> 1
+            found[key].append((tag, text[position:position + PHRASE_LIMIT], position < head_length))
+        else:
+            found[key].append(tag)
+    return found
+
+
+def _update_entries(corpus: keyarrays.Corpus, records: list[dict], changed: dict, out: _Writer,
+                    state: dict) -> dict | None:
+    """Update the entries of the earlier export in `out`'s folder (its record's `state`, see
+    _write_entries) for the replies `changed` ({number: old text}, _changed_texts): re-encode only the
+    keys whose postings in those replies differ, and the phrases of those grams, and rewrite only the
+    shards that hold them, so that every file is as an export from nothing would write it.  Returns the
+    new state, or None, having written nothing, when the shard count would change."""
+    total, bits, shard_bits = len(records), state["bits"], state["shardBits"]
+    keys: set[str] = set()
+    for doc, old in changed.items():
+        before, after = _occurrences(old), _occurrences(records[doc])
+        keys.update(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+    gone = {phrase for phrase in state["phrases"] if phrase[:GRAM] in keys}
+    shards = _Shards(out.folder, shard_bits, total)
+    docs = np.array(sorted(changed))
+    # The postings of the keys in the other replies, from their entries, and in these, from their texts.
+    ids = {key: n for key in keys if (n := _key_id(corpus.alphabet, key)) is not None}
+    old, dropped, rows = {}, set(), []
+    for key in keys | gone:
+        entry = shards.entry(key)
+        if entry is None:
+            continue
+        old[key] = entry
+        found, files = _decode(entry, total, out.folder)
+        dropped.update(files)
+        if found is not None:
+            found = found[~np.isin(found["doc"], docs)]
+            if len(found):  # in other replies, so its characters are in the corpus
+                found["key"] = ids[key]
+                rows.append(found)
+    wanted = np.array(sorted(ids.values()), dtype=np.uint64)
+    for doc in docs.tolist():
+        found = corpus.records(doc, doc + 1)
+        rows.append(found[np.isin(found["key"], wanted)])
+    rows = np.concatenate(rows) if rows else np.empty(0, dtype=keyarrays.RECORD)
+    rows = rows[np.lexsort((rows["tag"], rows["doc"], rows["key"]))]
+
+    later = _Deferred()  # e/ and p/ files, written once the shard count is known to stay
+    encoded, extended = [], []
+    if len(rows):
+        _JOB.update(total=total, corpus=corpus, phrases=_Phrases(corpus, total))
+        try:
+            _encode_block(_Postings(rows, total), later, encoded, extended)
+        finally:
+            _JOB.clear()
+    new = {key: data for key, (_, data) in zip(map(corpus.alphabet.text, np.unique(rows["key"]).tolist()), encoded)}
+    phrases = {_key_of(data)[0]: data for _, data in extended}
+    size = state["size"] + sum(len(new.get(key, b"")) - len(old.get(key, b""))
+                               for key in keys if _top(key_hash(key), bits) == 0)
+    if _shard_bits(size, bits) != shard_bits:
+        return None
+
+    for relative, data in later.writes:
+        out.write(relative, data)
+    by_shard: dict[int, list[str]] = defaultdict(list)
+    for key in keys | gone | phrases.keys():
+        by_shard[shard_of(key, shard_bits)].append(key)
+    for shard, changed_keys in sorted(by_shard.items()):
+        entries = {key: data for key, data in shards.entries(shard).items() if key not in keys and key not in gone}
+        entries.update((key, new.get(key) or phrases.get(key)) for key in changed_keys if key in new or key in phrases)
+        base = [entries[key] for key in sorted(entries) if len(key) <= GRAM]
+        extra = sorted((key_hash(key), data) for key, data in entries.items() if len(key) > GRAM)
+        out.write(f"g/{shard:x}.bin", b"".join(base))
+        if extra:
+            out.write(f"g/{shard:x}.bin", b"".join(data for _, data in extra), append=True)
+    for relative in out.previous:
+        if relative[:2] in ("g/", "e/", "p/") and relative not in out.signatures and relative not in dropped:
+            out.keep(relative)
+    return {"count": state["count"] - len(old) + len(new) + len(phrases), "bits": bits, "shardBits": shard_bits,
+            "size": size, "phrases": sorted(set(state["phrases"]) - gone | phrases.keys())}
+
+
+def _key_id(alphabet: keyarrays.Alphabet, key: str) -> int | None:
+    """The key as keyarrays numbers it, or None when a character of it is in no reply."""
+    ids = alphabet.ids(key).tolist()
+    if 0 in ids:
+        return None
+    return sum(c << (keyarrays.CHAR_BITS * (GRAM - 1 - i)) for i, c in enumerate(ids))
+
+
+class _Deferred:
+    """Takes the writes of _encode_block, to be made later (or not)."""
+
+    def __init__(self):
+        self.writes: list[tuple[str, bytes]] = []
+
+    def write(self, relative: str, data: bytes) -> None:
+        self.writes.append((relative, data))
+
+
+class _Shards:
+    """The shard files of an export, each read and split into its entries when first asked for."""
+
+    def __init__(self, folder: str, bits: int, total: int):
+        self.folder, self.bits, self.total = folder, bits, total
+        self.read: dict[int, dict[str, bytes]] = {}
+
+    def entries(self, shard: int) -> dict[str, bytes]:
+        """{key: entry} of the shard, in its order."""
+        if shard not in self.read:
+            with open(os.path.join(self.folder, "g", f"{shard:x}.bin"), "rb") as handle:
+                data = handle.read()
+            entries, at = {}, 0
+            while at < len(data):
+                key, flag = _key_of(data, at)
+                r = _Reader(data, flag + 1)
+                if data[flag] == 0:
+                    _body(r, key, self.total)
+                entries[key] = data[at:r.at]
+                at = r.at
+            self.read[shard] = entries
+        return self.read[shard]
+
+    def entry(self, key: str) -> bytes | None:
+        return self.entries(shard_of(key, self.bits)).get(key)
+
+
+def _decode(entry: bytes, total: int, folder: str) -> tuple[np.ndarray | None, list[str]]:
+    """The keyarrays.RECORDs of an entry (key 0; None for a phrase) and its own files (e/, p/)."""
+    key, flag = _key_of(entry)
+    name, files = file_name(key), []
+    if entry[flag] == 1:
+        files.append(f"e/{name}.bin")
+        with open(os.path.join(folder, files[0]), "rb") as handle:
+            r = _Reader(handle.read())
+    else:
+        r = _Reader(entry, flag + 1)
+    docs, heads, detail = _body(r, key, total, folder)
+    if len(key) > GRAM:
+        return None, files
+    if len(key) == GRAM:
+        counts, tags, chunks = detail
+        files += [f"p/{name}-{c}.bin" for c in range(chunks)]
+        doc, tag = np.repeat(docs, counts), tags
+    else:
+        doc, tag = docs, np.zeros(len(docs), dtype=np.int64)
+        tag[~heads] = 1 + 2 * detail
+    rows = np.zeros(len(doc), dtype=keyarrays.RECORD)
+    rows["doc"], rows["tag"] = doc, tag
+    return rows, files
+
+
+def _body(r: "_Reader", key: str, total: int, folder: str | None = None) -> tuple:
+    """Read an entry's body: (docs, head flags, detail): for a gram (position counts, tagged positions,
+    chunk files), read from its chunk files only when given the `folder`; for a shorter key its piece
+    codes; for a phrase None."""
+    kind = r.byte()
+    if kind == 1:
+        first, size = r.v(), r.v()
+        docs = first + np.flatnonzero(np.unpackbits(np.frombuffer(r.take(size), dtype=np.uint8), bitorder="little"))
+    else:
+        docs = r.gaps()
+        if kind == 2:
+            docs = np.setdiff1d(np.arange(total), docs)
+    count, kind = len(docs), r.byte()
+    if kind < 2:
+        heads = np.full(count, kind == 1)
+    elif kind == 2:
+        heads = np.unpackbits(np.frombuffer(r.take((count + 7) // 8), dtype=np.uint8), bitorder="little")[:count] == 1
+    else:
+        heads = np.zeros(count, dtype=bool)
+        heads[r.gaps()] = True
+    length = len(key)
+    if length < GRAM:
+        coded = count - int(heads.sum())
+        codes = np.frombuffer(r.take((coded + 3) // 4), dtype=np.uint8)
+        return docs, heads, ((codes[:, None] >> np.array([0, 2, 4, 6], dtype=np.uint8)) & 3).reshape(-1)[:coded]
+    if length > GRAM:
+        return docs, heads, None
+    if r.byte() == 1:
+        counts, tags, size = _members(r.data[r.at:r.at + INLINE_POSITIONS], count)
+        r.at += size
+        return docs, heads, (counts, tags, 0)
+    chunks = r.v()
+    for _ in range(chunks - 1):
+        r.v()
+    if folder is None:
+        return docs, heads, None
+    counts, tags, _ = _members(_chunk_data(folder, file_name(key), chunks), count)
+    return docs, heads, (counts, tags, chunks)
+
+
+def _chunk_data(folder: str, name: str, chunks: int) -> bytes:
+    """A key's chunk files (p/<name>-<i>.bin) one after the other."""
+    parts = []
+    for c in range(chunks):
+        with open(os.path.join(folder, "p", f"{name}-{c}.bin"), "rb") as handle:
+            parts.append(handle.read())
+    return b"".join(parts)
+
+
+def _members(data: bytes, n: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """The first n members (v(count) v(gap)…) in `data`: the count of each, the tagged positions of all
+    in order, and the bytes they take."""
+    values, ends = _varints(data)
+    listed, starts, at = values.tolist(), [], 0
+    for _ in range(n):
+        starts.append(at)
+        at += listed[at] + 1
+    counts = values[starts]
+    gap = np.ones(at, dtype=bool)
+    gap[starts] = False
+    steps = np.cumsum(values[:at][gap] + 1)
+    first = np.cumsum(counts) - counts  # each member's first position among all
+    before = np.where(first > 0, steps[np.maximum(first - 1, 0)], 0) if len(steps) else first
+    return counts, steps - np.repeat(before, counts) - 1, int(ends[at - 1]) if at else 0
+
+
+def _varints(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The whole varints at the start of `data` (all but a cut-off last one) and where each ends."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(raw < 0x80) + 1
+    if not len(ends):
+        return np.zeros(0, dtype=np.int64), ends
+    starts = np.concatenate([[0], ends[:-1]])
+    raw = raw[:ends[-1]].astype(np.int64)
+    shift = 7 * (np.arange(len(raw)) - np.repeat(starts, ends - starts))
+    return np.bitwise_or.reduceat((raw & 0x7F) << shift, starts), ends
+
+
+class _Reader:
+    """Reads the varints and bytes of the format from `at` in `data`."""
+
+    def __init__(self, data: bytes, at: int = 0):
+        self.data, self.at = data, at
+
+    def byte(self) -> int:
+        self.at += 1
+        return self.data[self.at - 1]
+
+    def v(self) -> int:
+        value = shift = 0
+        while True:
+            b = self.data[self.at]
+            self.at += 1
+            value |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                return value
+
+    def take(self, n: int) -> bytes:
+        self.at += n
+        return self.data[self.at - n:self.at]
+
+    def gaps(self) -> np.ndarray:
+        """v(count) v(gap)…: the values, as `gaps` wrote them."""
+        count = self.v()
+        if not count:
+            return np.zeros(0, dtype=np.int64)
+        values, ends = _varints(self.data[self.at:self.at + 10 * count])
+        self.at += int(ends[count - 1])
+        return np.cumsum(values[:count] + 1) - 1
 
 
 def letter_start(record: dict) -> int:
