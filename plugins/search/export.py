@@ -231,7 +231,7 @@ class _Writer:
 
     def build(self) -> str:
         """The build id: a hash of the signatures of the files written so far, in no particular order."""
-        listed = json.dumps(sorted(self.signatures.items()), separators=(",", ":"))
+        listed = "\n".join(f"{path} {h} {size}" for path, (h, size) in sorted(self.signatures.items()))
         return hashlib.sha256(listed.encode("utf-8")).hexdigest()[:12]
 
     @property
@@ -860,7 +860,10 @@ def _update_entries(corpus: keyarrays.Corpus, records: list[dict], changed: dict
     for key in keys | gone | phrases.keys():
         by_shard[shard_of(key, shard_bits)].append(key)
     for shard, changed_keys in sorted(by_shard.items()):
-        entries = {key: data for key, data in shards.entries(shard).items() if key not in keys and key not in gone}
+        entries = shards.entries(shard)
+        if all(entries.get(key) == (new.get(key) or phrases.get(key)) for key in changed_keys):
+            continue  # kept below: most phrases of a changed gram come out as they were
+        entries = {key: data for key, data in entries.items() if key not in keys and key not in gone}
         entries.update((key, new.get(key) or phrases.get(key)) for key in changed_keys if key in new or key in phrases)
         base = [entries[key] for key in sorted(entries) if len(key) <= GRAM]
         extra = sorted((key_hash(key), data) for key, data in entries.items() if len(key) > GRAM)
@@ -955,7 +958,9 @@ def _body(r: "_Reader", key: str, total: int, folder: str | None = None) -> tupl
     else:
         docs = r.gaps()
         if kind == 2:
-            docs = np.setdiff1d(np.arange(total), docs)
+            present = np.ones(total, dtype=bool)
+            present[docs] = False
+            docs = np.flatnonzero(present)
     count, kind = len(docs), r.byte()
     if kind < 2:
         heads = np.full(count, kind == 1)
@@ -1049,8 +1054,8 @@ class _Reader:
     def gaps(self) -> np.ndarray:
         """v(count) v(gap)…: the values, as `gaps` wrote them."""
         count = self.v()
-        if not count:
-            return np.zeros(0, dtype=np.int64)
+        if count < 16:  # most lists in shards: fewer numpy calls
+            return np.cumsum([self.v() + 1 for _ in range(count)], dtype=np.int64) - 1
         values, ends = _varints(self.data[self.at:self.at + 10 * count])
         self.at += int(ends[count - 1])
         return np.cumsum(values[:count] + 1) - 1
