@@ -129,14 +129,15 @@ def _heads(r: _Bytes, count: int) -> list[bool]:
     return [i in chosen for i in range(count)]
 
 
-def _chunked(folder: Path, body: _Bytes, count: int) -> list[tuple[_Bytes, int]]:
-    """The p/ files of a chunked part of `count` members (read after its tag byte): (chunk, its members)."""
-    first, chunks = body.v(), body.v()
+def _chunked(folder: Path, body: _Bytes, count: int, name: str) -> list[tuple[_Bytes, int]]:
+    """The p/ files of a chunked part of `count` members of the key named `name` (read after its tag
+    byte): (chunk, its members)."""
+    chunks = body.v()
     starts = [0]
     for _ in range(chunks - 1):
         starts.append(starts[-1] + body.v())
     ends = starts[1:] + [count]
-    return [(_Bytes((folder / "p" / f"{first + c}.bin").read_bytes()), ends[c] - starts[c]) for c in range(chunks)]
+    return [(_Bytes((folder / "p" / f"{name}-{c}.bin").read_bytes()), ends[c] - starts[c]) for c in range(chunks)]
 
 
 def read_static_index(folder: Path) -> dict:
@@ -151,7 +152,8 @@ def read_static_index(folder: Path) -> dict:
             key = r.data[r.at:r.at + length].decode("utf-8")
             r.at += length
             flag = r.byte()
-            body = _Bytes((folder / "e" / f"{r.v()}.bin").read_bytes()) if flag == 1 else r
+            name = key.encode("utf-8").hex()
+            body = _Bytes((folder / "e" / f"{name}.bin").read_bytes()) if flag == 1 else r
             docs = _docset(body, total)
             heads = _heads(body, len(docs))
             positions = pieces = None
@@ -159,7 +161,7 @@ def read_static_index(folder: Path) -> dict:
                 size = (heads.count(False) + 3) // 4
                 if size > manifest["inlinePieces"]:
                     assert body.byte() == 2
-                    chunks = _chunked(folder, body, size)  # a byte of codes for a member
+                    chunks = _chunked(folder, body, size, name)  # a byte of codes for a member
                     assert all(len(chunk.data) == n for chunk, n in chunks)
                     codes = b"".join(chunk.data for chunk, _ in chunks)
                 else:
@@ -174,7 +176,8 @@ def read_static_index(folder: Path) -> dict:
                 if mode == 1:
                     positions = [body.listed() for _ in docs]
                 else:
-                    positions = [chunk.listed() for chunk, n in _chunked(folder, body, len(docs)) for _ in range(n)]
+                    positions = [chunk.listed() for chunk, n in _chunked(folder, body, len(docs), name)
+                                 for _ in range(n)]
             entries[key] = (docs, heads, positions, pieces)
     return {"manifest": manifest, "entries": entries}
 

@@ -8,6 +8,7 @@ so that any byte the fast path gets wrong fails a test.
 from __future__ import annotations
 
 import os
+import re
 import zlib
 from collections import Counter, defaultdict
 
@@ -119,40 +120,39 @@ def reference_entries(texts: list[str], head_lengths: list[int],
     files: dict[str, bytes] = {}
     chunked_codes = 0
 
-    def chunked(members: list[bytes], size: int, numbers) -> bytes:
-        """Members in p/ files of up to `size` bytes (or one member), and the part of the body saying so."""
+    def chunked(key: str, members: list[bytes], size: int) -> bytes:
+        """Members in the key's p/ files of up to `size` bytes (or one member), and the part of the body
+        saying so."""
         chunks, starts = [[]], []
         for i, member in enumerate(members):
             if chunks[-1] and sum(map(len, chunks[-1])) + len(member) > size:
                 chunks.append([])
                 starts.append(i)
             chunks[-1].append(member)
-        part = b"\x02" + _varint(numbers["p"]) + _varint(len(chunks))
+        part = b"\x02" + _varint(len(chunks))
         part += b"".join(_varint(b - a) for a, b in zip([0, *starts], starts))
-        for chunk in chunks:
-            files[f"p/{numbers['p']}.bin"] = b"".join(chunk)
-            numbers["p"] += 1
+        for i, chunk in enumerate(chunks):
+            files[f"p/{key.encode().hex()}-{i}.bin"] = b"".join(chunk)
         return part
 
-    def entry(ids, heads, positions, numbers, pieces=b"") -> bytes:
+    def entry(key, ids, heads, positions, pieces=b"") -> bytes:
         nonlocal chunked_codes
         body = _encode_docset(ids, total) + _encode_headset(heads)
         if len(pieces) <= export.INLINE_PIECES:
             body += pieces
         else:
-            body += chunked([bytes([code]) for code in pieces], export.PIECE_CHUNK_BYTES, numbers)
+            body += chunked(key, [bytes([code]) for code in pieces], export.PIECE_CHUNK_BYTES)
             chunked_codes += 1
         if positions is not None:
             members = [export.gaps(tagged) for tagged in positions]
             if sum(map(len, members)) <= export.INLINE_POSITIONS:
                 body += b"\x01" + b"".join(members)
             else:
-                body += chunked(members, export.CHUNK_BYTES, numbers)
+                body += chunked(key, members, export.CHUNK_BYTES)
         if len(body) <= export.SOLO_BYTES:
             return b"\x00" + body
-        files[f"e/{numbers['e']}.bin"] = body
-        numbers["e"] += 1
-        return b"\x01" + _varint(numbers["e"] - 1)
+        files[f"e/{key.encode().hex()}.bin"] = body
+        return b"\x01"
 
     def keyed(key, data) -> tuple[int, bytes]:
         encoded = key.encode("utf-8")
@@ -163,7 +163,6 @@ def reference_entries(texts: list[str], head_lengths: list[int],
         by_partition[export.shard_of(key, bits)].append(key)
     partitions, phrases = [], []
     for p in range(1 << bits):
-        numbers = {"e": p << export.FILE_BITS, "p": p << export.FILE_BITS}
         entries = []
         for key in sorted(by_partition[p]):
             ids = [doc for doc, _ in postings[key]]
@@ -171,10 +170,10 @@ def reference_entries(texts: list[str], head_lengths: list[int],
             heads = [not tagged[0] & 1 for tagged in positions]
             gram = len(key) == GRAM
             pieces = b"" if gram else _piece_codes(heads, positions, [letter_starts[doc] for doc in ids])
-            entries.append(keyed(key, entry(ids, heads, positions if gram else None, numbers, pieces)))
+            entries.append(keyed(key, entry(key, ids, heads, positions if gram else None, pieces)))
             if gram and len(ids) >= threshold:
                 for phrase, phrase_ids, phrase_heads in _phrases(key, ids, positions, texts, head_lengths, threshold):
-                    phrases.append(keyed(phrase, entry(phrase_ids, phrase_heads, None, numbers)))
+                    phrases.append(keyed(phrase, entry(phrase, phrase_ids, phrase_heads, None)))
         partitions.append(entries)
     size = sum(len(data) for _, data in partitions[0]) << bits
     shard_bits = max(bits, (export._power_of_two(size, export.SHARD_BYTES) - 1).bit_length())
@@ -251,7 +250,8 @@ def test_the_entries_are_those_of_the_reference_byte_for_byte(records, tmp_path,
     # What the comparison covered: several partitions, solo bodies, position chunks, piece-code chunks, phrases.
     assert any(path.startswith("e/") for path in got) == bool(solo_bytes) and any(path.startswith("p/") for path in got)
     assert (chunked_codes > 100) == bool(solo_bytes)
-    assert any(int(path[2:-4]) >> export.FILE_BITS for path in got if path[0] in "ep") == (partition_replies < 1000)
+    own = {bytes.fromhex(path[2:-4].split("-")[0]).decode() for path in got if path[0] in "ep"}
+    assert len({export.shard_of(key, 3) for key in own}) > 1
     assert count > len({k for r in ordered for k in _reply_keys(r["text"], r["head_length"])})  # phrases
 
 
@@ -280,34 +280,106 @@ def _edited(record: dict, letter: str) -> dict:
     return record
 
 
-@pytest.mark.parametrize("change", ["letter", "removed"])
+_CLOSING = "感谢您对商务工作的关心和支持"
+
+
+def _with_closing(records, present: bool) -> list[int]:
+    return [i for i, r in enumerate(records) if (_CLOSING in r["letter"]) == present and not r["key"].startswith("odd/")]
+
+
+def _edit(records, change: str, monkeypatch) -> tuple[list[dict], bool]:
+    """The records after `change`, and whether the export can update its entries for it."""
+    edited, middle = list(records), len(records) // 2
+    if change == "letter":
+        edited[middle] = _edited(records[middle], records[middle]["letter"] + "补充说明：口岸物流已验收。")
+    elif change == "letters":
+        for i in (len(records) // 4, middle, 3 * len(records) // 4):
+            edited[i] = _edited(records[i], records[i]["letter"].replace("。", "，", 3) + "补充说明。")
+    elif change == "new key":  # characters no reply had: the keys appear, the corpus's alphabet grows
+        edited[middle] = _edited(records[middle], records[middle]["letter"] + "鼹鼠鼷鼬鼴")
+    elif change == "gone key":  # the only reply with these characters loses them: their keys disappear
+        edited[-1] = _edited(records[-1], "职业")
+    elif change == "grown":  # a frequent gram into more chunks; two rarer ones into files of their own
+        solo, chunked = _rare_grams(records, middle)
+        edited[middle] = _edited(records[middle], records[middle]["letter"] + "感谢您对" * 600
+                                 + f" {solo}" * 45 + f" {chunked}" * 100)
+    elif change == "shrunk":  # the reverse: the reply holding the most of the closing formula loses it
+        edited[-2] = _edited(records[-2], "ab")
+    elif change in ("phrases gone", "phrases appear"):
+        # The closing formula's phrases exactly at the threshold: one reply fewer, or one more, with them.
+        holding = _with_closing(records, True)
+        monkeypatch.setattr(export, "PHRASE_MIN_REPLIES", len(holding) + (change == "phrases appear"))
+        i = holding[0] if change == "phrases gone" else _with_closing(records, False)[0]
+        letter = records[i]["letter"]
+        edited[i] = _edited(records[i], letter.replace(_CLOSING, "") if i in holding else letter + _CLOSING)
+    elif change == "shard count":  # partition 0 grows past the size that chose the shard count
+        edited[middle] = _edited(records[middle], records[middle]["letter"]
+                                 + "".join(chr(0x4E00 + 7 * i) for i in range(600)))
+    else:  # one reply removed: every later number shifts
+        edited.pop(middle)
+    return edited, change not in ("removed", "shard count")
+
+
+def _rare_grams(records, doc: int) -> list[str]:
+    """Two grams of a reply's letter found in no other reply, once each."""
+    letter = analyzer.normalise(records[doc]["letter"])
+    others = "\n".join(r["text"] for i, r in enumerate(records) if i != doc)
+    grams = [letter[i:i + GRAM] for i in range(len(letter) - GRAM)]
+    rare = [g for g in grams if len(g.split()) == 1 and len(g) == GRAM and grams.count(g) == 1 and g not in others]
+    return rare[:2]
+
+
+def _own_files(names, key: str) -> list[str]:
+    """The key's files (e/, p/) among `names`."""
+    name = key.encode().hex()
+    return [n for n in names if re.fullmatch(f"e/{name}.bin|p/{name}-[0-9]+.bin", n)]
+
+
+@pytest.mark.parametrize("change", ["letter", "letters", "new key", "gone key", "grown", "shrunk", "phrases gone",
+                                    "phrases appear", "shard count", "removed"])
 def test_an_export_updated_where_it_is_equals_an_export_from_nothing(records, tmp_path, monkeypatch, change):
-    """What a rebuild does (export_or_keep with the previous export set aside in its slot): one letter
-    edited (reply numbers unchanged: the other replies' files are kept), or one reply removed (every
-    later number shifts), with several partitions, files of their own, position chunks and phrases."""
+    """What a rebuild does (export_or_keep with the previous export set aside in its slot), with several
+    partitions, files of their own, position chunks, piece-code chunks and phrases: the files of the
+    replies that did not change are kept, and the entries are updated for the keys of those that did
+    (export._update_entries), unless the replies are numbered otherwise or the shard count changes (then
+    they are exported anew)."""
     monkeypatch.setattr(export, "PARTITION_REPLIES", 40)
     monkeypatch.setattr(export, "SOLO_BYTES", 48)
+    monkeypatch.setattr(export, "INLINE_PIECES", 8)
+    monkeypatch.setattr(export, "PIECE_CHUNK_BYTES", 5)
+    if change == "shard count":  # a shard count chosen by a hair: any growth of partition 0 doubles it
+        state = export._export(records, str(tmp_path / "probe"), 5, 2, lambda: None)[1]["entries"]
+        monkeypatch.setattr(export, "SHARD_BYTES", -(-(state["size"] << state["bits"]) >> state["shardBits"]))
+    edited, updated = _edit(records, change, monkeypatch)
     slot, folder = str(tmp_path / "slot"), str(tmp_path / "output" / "index")
     export.export_or_keep(records, slot, folder, 5, 2)
     export.set_aside(folder, slot)
     before = _mtimes(tmp_path / "slot")
-    middle = len(records) // 2
-    if change == "letter":
-        edited = records[:middle] + [_edited(records[middle], records[middle]["letter"] + "补充说明：口岸物流已验收。")]
-        edited += records[middle + 1:]
-    else:
-        edited = records[:middle] + records[middle + 1:]
+    exported = []
+    write_entries = export._write_entries
+    monkeypatch.setattr(export, "_write_entries", lambda *args: exported.append(1) or write_entries(*args))
 
     summary, names = export.export_or_keep(edited, slot, folder, 5, 2)
     assert not summary.reused and not os.path.exists(slot)
+    assert exported == ([] if updated else [1])
     fresh = export.export(edited, str(tmp_path / "fresh"), 5, 2)
     assert _all_files(tmp_path / "output" / "index") == _all_files(tmp_path / "fresh")
     assert sorted(names) == sorted(_all_files(tmp_path / "fresh"))
-    assert (summary.build, summary.files, summary.bytes) == (fresh.build, fresh.files, fresh.bytes)
+    assert (summary.build, summary.files, summary.bytes, summary.grams, summary.shards) == (
+        fresh.build, fresh.files, fresh.bytes, fresh.grams, fresh.shards)
     after = _mtimes(tmp_path / "output" / "index")
     kept = [name for name in after if before.get(name) == after[name] and "/" in name]
     assert kept and (change == "removed" or any(name.startswith("r/") for name in kept))
     assert summary.written == len([name for name in after if before.get(name) != after[name]])
+    if updated:  # most shards were left as they were
+        shards = [name for name in after if name.startswith("g/")]
+        assert len([name for name in shards if name in kept]) > len(shards) // 2
+    if change == "grown":  # what the edit was made to cover
+        old, new = _own_files(before, "感谢您对"), _own_files(after, "感谢您对")
+        assert len([n for n in new if n[0] == "p"]) > len([n for n in old if n[0] == "p"]) > 0
+        solo, chunked = _rare_grams(records, len(records) // 2)
+        assert not _own_files(before, solo) and not _own_files(before, chunked)
+        assert [n[0] for n in _own_files(after, solo)] == ["e"] and "p" in {n[0] for n in _own_files(after, chunked)}
 
 
 # ---- The integer keys ----

@@ -75,6 +75,10 @@
     for (var i = 0; i < bytes.length; i++) crc = CRC[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
     return (crc ^ 0xffffffff) >>> 0;
   }
+  // The name of a key's own files (e/, p/): the hex of its UTF-8 bytes (export.file_name).
+  function fileName(key) {
+    return Array.from(ENCODER.encode(key), function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join('');
+  }
   function shardOf(key, count) {  // count is a power of two
     var bits = 31 - Math.clz32(count);
     return bits ? keyHash(key) >>> (32 - bits) : 0;
@@ -161,22 +165,22 @@
     for (var m = 0; m < count; m++) into[from + m] = listOf(r);
   }
   // Chunk files (export._chunks), after the tag byte 2: {first, starts: the member each chunk starts at}.
-  function chunked(r) {
-    var first = r.v(), chunks = r.v(), starts = [0];
+  function chunked(r, key) {
+    var chunks = r.v(), starts = [0];
     for (var c = 1; c < chunks; c++) starts.push(starts[c - 1] + r.v());
-    return {first: first, starts: starts};
+    return {name: fileName(key), starts: starts};
   }
-  function chunkFile(chunks, c) { return 'p/' + (chunks.first + c) + '.bin'; }
+  function chunkFile(chunks, c) { return 'p/' + chunks.name + '-' + c + '.bin'; }
   // The piece codes of a shorter key (export.py: pieces): two bits for each member not in the head, in
   // the entry (`codes`) or, when more than `inline` bytes, in chunks of whole bytes.  {nth: each
   // member's index among those not in the head, codes | chunks}.
-  function pieces(r, heads, inline) {
+  function pieces(r, key, heads, inline) {
     var nth = new Array(heads.length), count = 0;
     heads.forEach(function (head, m) { nth[m] = count; if (!head) count++; });
     var size = (count + 3) >> 2;
     if (size > inline) {
       r.byte();  // the chunked form's tag, 2
-      return {nth: nth, chunks: chunked(r)};
+      return {nth: nth, chunks: chunked(r, key)};
     }
     r.i += size;
     return {nth: nth, codes: r.b.subarray(r.i - size, r.i)};
@@ -192,7 +196,7 @@
         var length = r.v(), key = decoder.decode(bytes.subarray(r.i, r.i + length));
         r.i += length;
         var at = r.i, flag = r.byte();
-        parsed.set(key, {flag: flag, at: at + 1, solo: flag === 1 ? r.v() : -1});
+        parsed.set(key, {flag: flag, at: at + 1});
         if (flag === 0) self.skipBody(r, key);
       }
       return parsed;
@@ -201,14 +205,14 @@
   Index.prototype.skipBody = function (r, key) {
     var total = this.total;
     var docs = docset(r, total), heads = headset(r, docs.length), length = Array.from(key).length;
-    if (length < GRAM) pieces(r, heads, this.inlinePieces);
+    if (length < GRAM) pieces(r, key, heads, this.inlinePieces);
     if (length === GRAM) {
       var mode = r.byte();
       if (mode === 1) members(r, docs.length, [], 0);
-      else chunked(r);
+      else chunked(r, key);
     }
   };
-  // Where a key's entry is: {flag, at, solo, shard} (flag 1: in a file of its own), or null: not indexed.
+  // Where a key's entry is: {flag, at, shard} (flag 1: in a file of its own), or null: not indexed.
   Index.prototype.find = function (key) {
     var self = this;
     return this.manifest().then(function (manifest) {
@@ -226,7 +230,7 @@
     var self = this;
     if (!found.entry) {
       var reader = found.flag === 1
-        ? this.get('e/' + found.solo + '.bin').then(function (b) { return new Reader(b); })
+        ? this.get('e/' + fileName(key) + '.bin').then(function (b) { return new Reader(b); })
         : this.get('g/' + found.shard.toString(16) + '.bin').then(function (b) { return new Reader(b, found.at); });
       found.entry = reader.then(function (r) { return self.body(key, r); });
     }
@@ -240,12 +244,12 @@
     var docs = docset(r, this.total), entry = {docs: docs, heads: headset(r, docs.length), where: new Map()};
     var length = Array.from(key).length;
     docs.forEach(function (d, i) { entry.where.set(d, i); });
-    if (length < GRAM) entry.pieces = pieces(r, entry.heads, this.inlinePieces);
+    if (length < GRAM) entry.pieces = pieces(r, key, entry.heads, this.inlinePieces);
     if (length === GRAM) {
       var mode = r.byte();
       if (mode === 1) { entry.positions = new Array(docs.length); members(r, docs.length, entry.positions, 0); }
       else {
-        entry.chunks = chunked(r);
+        entry.chunks = chunked(r, key);
         entry.chunks.loaded = new Array(docs.length);  // the positions of the members read so far
       }
     }
