@@ -64,7 +64,7 @@ LARGE = 2 * 1024 * 1024
 PIECE = 1024 * 1024
 #: Part of the secrets' digest in the record of checked files: bump it when the search itself changes
 #: (the views, what counts as a hit), so that files passed by the old search are read again.
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 
 
 class DisclosureError(SystemExit):
@@ -389,15 +389,32 @@ def _search_file(path: str, matcher: _Matcher, known=frozenset()) -> tuple[set[s
     return found, []
 
 
-def _files(folder: str, prefix: str = ""):
-    """(name relative to the output, path) of every file under `folder`, as strings: Path objects for
-    the 160,000 files of a 10,000-reply site cost a quarter of the check."""
-    with os.scandir(folder) as entries:
+def _files(folder: str) -> dict[str, tuple[int, int, int]]:
+    """{name relative to the output: (size, modification and change time)} of every file under `folder`,
+    names as strings (Path objects for the 170,000 files of a 10,000-reply site cost a quarter of the
+    check).  Each folder is listed through a descriptor, so each file's stat looks up one name, not its
+    whole path: a third less time than a walk, then a stat of each path."""
+    found: dict[str, tuple[int, int, int]] = {}
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        _list(descriptor, "", found)
+    finally:
+        os.close(descriptor)
+    return found
+
+
+def _list(descriptor: int, prefix: str, found: dict) -> None:
+    with os.scandir(descriptor) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):  # as os.walk: a linked folder is not entered
-                yield from _files(entry.path, prefix + entry.name + "/")
+                inner = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=descriptor)
+                try:
+                    _list(inner, prefix + entry.name + "/", found)
+                finally:
+                    os.close(inner)
             elif entry.is_file():
-                yield prefix + entry.name, entry.path
+                stat = entry.stat()
+                found[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def leaks(output_path, found: list[Secret], workers: int = 1, record: str | None = None) -> list[Leak]:
@@ -410,13 +427,15 @@ def leaks(output_path, found: list[Secret], workers: int = 1, record: str | None
         by_text[secret.text].append(secret)
     if not by_text:
         return []
-    paths = list(_files(os.fspath(output_path)))
+    folder = os.fspath(output_path)
+    stats = _files(folder)
     units = {}
+    names = list(stats)
     if record is not None:
         digest = _digest(by_text)
-        stats = {name: _stat(path) for name, path in paths}
         checked, units = _checked(record, digest)
-        paths = [(name, path) for name, path in paths if checked.get(name) != stats[name]]
+        names = [name for name in names if checked.get(name) != stats[name]]
+    paths = [(name, os.path.join(folder, name)) for name in names]
     _JOB.update(matcher=_Matcher(by_text), units=units)
     try:
         chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
@@ -436,26 +455,27 @@ def _digest(texts) -> str:
     return hashlib.sha256("\0".join([str(RECORD_VERSION), *sorted(texts)]).encode("utf-8")).hexdigest()
 
 
-def _stat(path: str) -> list[int]:
-    st = os.stat(path)
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-
-
-def _checked(record: str, digest: str) -> tuple[dict[str, list[int]], dict[str, list[str]]]:
+def _checked(record: str, digest: str) -> tuple[dict[str, tuple], dict[str, list[str]]]:
     """The files that passed the last check recorded in `record`, and the units of the large ones, if
     it searched for the same secrets."""
     try:
         with open(record, "rb") as handle:
             kept = marshal.load(handle)
-        return (kept["files"], kept["units"]) if kept["secrets"] == digest else ({}, {})
+        if kept["secrets"] != digest:
+            return {}, {}
+        stats = np.frombuffer(kept["stats"], dtype=np.int64).reshape(-1, 3).tolist()
+        return dict(zip(kept["names"].split("\0"), map(tuple, stats))), kept["units"]
     except (OSError, ValueError, KeyError, TypeError, EOFError):
         return {}, {}
 
 
-def _record(record: str, digest: str, stats: dict[str, list[int]], units: dict[str, list[str]]) -> None:
+def _record(record: str, digest: str, stats: dict[str, tuple], units: dict[str, list[str]]) -> None:
+    """Names joined and stats as one array: marshal loads them in a tenth of the time of a dict of
+    170,000 lists (0.6 s), and json took ten times as long as that."""
     os.makedirs(os.path.dirname(record), exist_ok=True)
-    with open(record + ".new", "wb") as handle:  # marshal: a tenth of json's time for 170,000 files
-        marshal.dump({"secrets": digest, "files": stats, "units": units}, handle)
+    with open(record + ".new", "wb") as handle:
+        marshal.dump({"secrets": digest, "names": "\0".join(stats),
+                      "stats": np.array(list(stats.values()), dtype=np.int64).tobytes(), "units": units}, handle)
     os.replace(record + ".new", record)
 
 
