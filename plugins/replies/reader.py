@@ -18,7 +18,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime
 
 from . import frontmatter, registry, sanitize
-from .workers import pool_map
+from .workers import map_spans
 
 
 class YamlMarkdownReader(MarkdownReader):
@@ -124,12 +124,9 @@ def prerender(replies, rendered, settings, workers: int) -> None:
     if workers < 2 or len(keys) < 100:
         return  # the reader converts them as it reads
     _JOB.update(markdown=settings["MARKDOWN"], texts=[published[key] for key in keys])
-    cuts = [len(keys) * w // (workers * 4) for w in range(workers * 4 + 1)]
     try:
-        spans = list(zip(cuts, cuts[1:]))
-        for (start, _), htmls in zip(spans, pool_map(_convert_range, spans, workers)):
-            for key, html in zip(keys[start:], htmls):
-                rendered.put(key, html)
+        for key, html in zip(keys, map_spans(_convert_range, len(keys), workers)):
+            rendered.put(key, html)
     finally:
         _JOB.clear()
 

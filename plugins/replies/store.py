@@ -13,7 +13,7 @@ from .cache import FileCache
 from .intros import Intro
 from .model import Reply
 from .privacy import Guard
-from .workers import pool_map
+from .workers import map_spans
 from .validate import Problem, attachment_problem, parse_reply
 
 #: A reply file larger than this is not a letter; it is a pasted document or a mistake.
@@ -141,9 +141,8 @@ def _read_all(items: list, root: Path, resolved_root: Path, guard, count: int) -
     if count < 2 or len(items) < 200:
         return [_read_one(path, source, root, resolved_root, guard) for path, source, _, _ in items]
     _JOB.update(items=items, root=root, resolved_root=resolved_root, guard=guard)
-    cuts = [len(items) * w // (count * 4) for w in range(count * 4 + 1)]
     try:
-        return [result for part in pool_map(_read_range, list(zip(cuts, cuts[1:])), count) for result in part]
+        return map_spans(_read_range, len(items), count)
     finally:
         _JOB.clear()
 

@@ -28,3 +28,10 @@ def pool_map(function, items: list, workers: int) -> list:
             return pool.map(function, items, chunksize=1)
     finally:
         gc.unfreeze()
+
+
+def map_spans(function, total: int, workers: int) -> list:
+    """function(span) over spans (start, stop) of `total` items, four per worker so that a slow span does
+    not leave the other workers idle at the end; each returns a list, and their lists come joined, in order."""
+    cuts = [total * w // (workers * 4) for w in range(workers * 4 + 1)]
+    return [result for part in pool_map(function, list(zip(cuts, cuts[1:])), workers) for result in part]

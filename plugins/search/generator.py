@@ -173,10 +173,8 @@ def _records_of(articles: list, count: int) -> list[dict]:
     if count < 2 or len(articles) < 200:
         return [document.record(article) for article in articles]
     _JOB[:] = articles
-    cuts = [len(articles) * w // (count * 4) for w in range(count * 4 + 1)]
     try:
-        return [record for part in workers.pool_map(_records_range, list(zip(cuts, cuts[1:])), count)
-                for record in part]
+        return workers.map_spans(_records_range, len(articles), count)
     finally:
         _JOB.clear()
 
