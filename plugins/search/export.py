@@ -98,7 +98,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from replies.workers import pool_map
+from replies.workers import pool_map, return_free_memory
 
 from . import analyzer, document, keyarrays, rank
 from .index import FACETS
@@ -284,14 +284,16 @@ def set_aside(folder: str, slot: str) -> None:
 
 
 def export_or_keep(records: list[dict], slot: str, folder: str, page_size: int, workers: int = 1,
-                   wait=lambda: None) -> tuple[Summary, list[str]]:
+                   wait=lambda: None, consume: bool = False) -> tuple[Summary, list[str]]:
     """Write the static index of `records` into `folder`, from the previous build's export in `slot`
     (`set_aside`) when there is one: renamed back as it is when it is an export of the same replies (no
     file written), else updated where it is (only the files whose bytes changed are written, see
     _Writer) and then renamed back.  The record of an export, a file next to the slot (`slot`.json),
     is not in the output.  `wait()` is called before the part of the export that takes memory (see
-    `export`).  Returns the summary and the files of the index (relative paths), as the export made
-    them: a file put into the folder since is not among them."""
+    `export`).  With `consume`, the caller needs the records no more: their texts and letters are
+    dropped as soon as the export has them in other forms (`_export`).  Returns the summary and the
+    files of the index (relative paths), as the export made them: a file put into the folder since is
+    not among them."""
     version = [FORMAT_VERSION, analyzer.VERSION, page_size]
     digest = hashlib.sha256(repr((*version, sorted((r["key"], r["hash"]) for r in records))).encode(
         "utf-8")).hexdigest()
@@ -307,10 +309,10 @@ def export_or_keep(records: list[dict], slot: str, folder: str, page_size: int, 
         else:
             # Files of replies that did not change are known from the record when the format is the same.
             summary, state = _export(records, slot, page_size, workers, wait,
-                                     kept if kept["version"] == version else {"files": kept["files"]})
+                                     kept if kept["version"] == version else {"files": kept["files"]}, consume)
         os.rename(slot, folder)
     else:
-        summary, state = _export(records, folder, page_size, workers, wait)
+        summary, state = _export(records, folder, page_size, workers, wait, consume=consume)
         # The old export is deleted after the new one is written, not before: on ext4 without a journal,
         # creating many files within minutes of deleting many is slow (the kernel scans for recently
         # deleted inodes: 40,000 files cost 16-33 s of system time instead of 1 s).
@@ -360,9 +362,13 @@ def export(records: list[dict], folder: str, page_size: int, workers: int = 1, w
     return _export(records, folder, page_size, workers, wait)[0]
 
 
-def _export(records, folder, page_size, workers, wait, previous: dict | None = None) -> tuple[Summary, dict]:
+def _export(records, folder, page_size, workers, wait, previous: dict | None = None,
+            consume: bool = False) -> tuple[Summary, dict]:
     """export(), updating the export of `previous` (its record: files, and docs, labels and entries when
-    of this format) in `folder`; returns the summary and what the record keeps of this export."""
+    of this format) in `folder`; returns the summary and what the record keeps of this export.  With
+    `consume`, the records' texts and letters are dropped once the reply files are written and the
+    Corpus holds the texts: at 100,000 replies they are ~700 MB that the build would otherwise still
+    hold while the workers encoding the keys add theirs, at the build's peak."""
     if previous is None and os.path.isdir(folder):
         shutil.rmtree(folder)
     out = _Writer(folder, previous and previous["files"])
@@ -377,6 +383,10 @@ def _export(records, folder, page_size, workers, wait, previous: dict | None = N
     corpus = keyarrays.Corpus([r["text"] for r in records], [r["head_length"] for r in records],
                               [letter_start(r) for r in records], LETTER_PIECE)
     entries = changed is not None and _update_entries(corpus, records, changed, out, previous["entries"])
+    if consume:
+        for record in records:
+            del record["text"], record["letter"]
+        return_free_memory()
     if not entries:
         entries = _write_entries(corpus, out, workers)
     entries["order"] = order

@@ -134,9 +134,10 @@ class SearchGenerator(Generator):
         # entries: the child's memory and the export workers' would add up (a 20,000-reply build peaked
         # at 1,774 MB with them alongside, 1,197 MB this way).
         summary, names = export.export_or_keep(self.records, self.kept, self.target, self.options["page_size"],
-                                               self.options["workers"], wait=self.join)
+                                               self.options["workers"], wait=self.join, consume=True)
         files.produced_in(self.target, names)
         self.records = None  # the build needs them no more: their memory returns for the rest of the build
+        workers.return_free_memory()
         log.info("search: static index of %d replies, %d grams in %d shards, %d files, %.1f MB (%s)",
                  summary.docs, summary.grams, summary.shards, summary.files, summary.bytes / 1e6,
                  "kept from the previous build" if summary.reused else f"{summary.written} files written")
