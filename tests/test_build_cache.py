@@ -155,7 +155,7 @@ def test_a_damaged_cache_is_not_used_and_the_site_is_right(site, tmp_path, calls
         data = path.read_bytes()
         path.write_bytes({"truncate": data[: len(data) // 2],
                           "flip": data[:-100] + bytes([data[-100] ^ 0xFF]) + data[-99:],
-                          "garbage": b"build-cache 1\n" + b"\x80\x05garbage" * 100,
+                          "garbage": cache._MAGIC + b"\x80\x05garbage" * 100,
                           "empty": b""}[damage])
     edit(content)
     # Only the cache's lines at INFO: Pelican's log filter drops any message it has let through before in
@@ -165,6 +165,46 @@ def test_a_damaged_cache_is_not_used_and_the_site_is_right(site, tmp_path, calls
     assert calls() == first
     assert rebuilt == fresh_build(content, tmp_path)
     assert sum("working everything out again" in r.getMessage() for r in caplog.records) == 3
+
+
+def test_a_cache_file_is_written_and_read_a_frame_at_a_time(tmp_path, monkeypatch, caplog):
+    """Neither the writer nor the reader holds the serialized form of all values (1 GB of search records
+    at 100,000 replies); a file cut at a frame's end, or with a frame damaged, is not used."""
+    import marshal
+
+    monkeypatch.setattr(cache, "FRAME_VALUES", 3)
+    serialized = []
+
+    class Recording:
+        loads = staticmethod(marshal.loads)
+
+        @staticmethod
+        def dumps(value):
+            serialized.append(len(value))
+            return marshal.dumps(value)
+
+    path = str(tmp_path / "values.marshal")
+    written = cache.FileCache(path, "v", Recording)
+    for i in range(10):
+        written.put(f"key{i}", {"text": "答复" * i, "n": i})
+    written._write()
+    assert serialized == [3, 3, 3, 1]
+    assert cache.FileCache(path, "v", marshal).get("key9") == {"text": "答复" * 9, "n": 9}
+    assert len(cache.FileCache(path, "v", marshal)._load()) == 10
+
+    data = open(path, "rb").read()
+    last = len(b"".join(data.split(b"\n", 3)[:3])) + 3  # where the frames start; then the fourth's
+    for _ in range(3):
+        last += 12 + int.from_bytes(data[last:last + 8], "little")
+    damaged = {"cut at a frame's end": data[:last], "one more byte": data + b"\0",
+               "a frame flipped": data[:last - 5] + bytes([data[last - 5] ^ 1]) + data[last - 4:]}
+    for name, bytes_ in damaged.items():
+        open(path, "wb").write(bytes_)
+        with caplog.at_level(logging.INFO, logger="replies.cache"):
+            assert cache.FileCache(path, "v", marshal).get("key0") is None, name
+    # (Pelican's log filter lets a message through once: the two checksum mismatches log one line.)
+    assert {r.getMessage().split("(")[1].split(")")[0] for r in caplog.records} == {
+        "checksum mismatch", "more than the frames it counts"}
 
 
 def _failures(content, output, tmp_path) -> tuple[str, str]:

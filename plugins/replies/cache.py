@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import itertools
 import logging
 import os
 import pickle
@@ -22,7 +23,12 @@ from written.files import folder_tag
 
 log = logging.getLogger(__name__)
 
-_MAGIC = b"build-cache 1\n"
+_MAGIC = b"build-cache 2\n"
+#: Values per frame: a cache file is written and read a frame at a time, so that neither the process
+#: writing it (forked: what it allocates adds to the build's memory) nor the one reading it ever holds
+#: the serialized form of all values (1 GB for the search records of 100,000 replies).
+FRAME_VALUES = 1000
+_SIZE = 8  # bytes of a frame's length
 
 #: (process, file) of the forked processes writing cache files
 _writing: list[tuple[int, str]] = []
@@ -96,38 +102,57 @@ class FileCache:
             os._exit(status)  # not the build's exit handlers, nor its output buffers a second time
 
     def _write(self) -> None:
-        payload = self.serializer.dumps(self._new)
-        header = _MAGIC + self.version.encode("ascii") + b"\n" + b"%08x\n" % zlib.crc32(payload)
+        """The file: _MAGIC, the version and the number of frames (8 hex digits), each on its line; then
+        frames of up to FRAME_VALUES values: the length of the serialized dict (_SIZE bytes), its CRC-32
+        (4 bytes), the dict."""
+        head = _MAGIC + self.version.encode("ascii") + b"\n"
         temporary = f"{self.path}.{os.getpid()}.tmp"
+        items, frames = iter(self._new.items()), 0
         with open(temporary, "wb") as handle:
-            handle.write(header)
-            handle.write(payload)
+            handle.write(head + b"%08x\n" % frames)
+            while frame := dict(itertools.islice(items, FRAME_VALUES)):
+                data = self.serializer.dumps(frame)
+                handle.write(len(data).to_bytes(_SIZE, "little") + zlib.crc32(data).to_bytes(4, "little"))
+                handle.write(data)
+                frames += 1
+            handle.seek(len(head))
+            handle.write(b"%08x" % frames)
         os.replace(temporary, self.path)
 
     def _load(self) -> dict:
         try:
             with open(self.path, "rb") as handle:
-                data = handle.read()
+                magic, version, frames = handle.readline(), handle.readline(), handle.readline()
+                if magic != _MAGIC or version != self.version.encode("ascii") + b"\n":
+                    log.info("cache %s is of other code or settings: working everything out again", self.path)
+                    return {}
+                try:
+                    return self._frames(handle, int(frames, 16))
+                except Exception as error:  # noqa: BLE001 - whatever a damaged file raises, it is not used
+                    log.info("cache %s is damaged (%s): working everything out again", self.path, error)
+                    return {}
         except FileNotFoundError:
             return {}
         except OSError as error:
             log.info("cache %s cannot be read (%s): working everything out again", self.path, error)
             return {}
-        magic, version, checksum, _ = (data.split(b"\n", 3)[:3] + [b"", b"", b""])[:4]
-        payload = memoryview(data)[len(magic) + len(version) + len(checksum) + 3:]
-        if magic + b"\n" != _MAGIC or version != self.version.encode("ascii"):
-            log.info("cache %s is of other code or settings: working everything out again", self.path)
-            return {}
-        try:
-            if checksum != b"%08x" % zlib.crc32(payload):
-                raise ValueError("checksum mismatch")
-            with _collector_paused():
-                values = self.serializer.loads(payload)
-            if not isinstance(values, dict):
-                raise ValueError(f"a {type(values).__name__}, not a dict")
-        except Exception as error:  # noqa: BLE001 - whatever a damaged file raises, it is not used
-            log.info("cache %s is damaged (%s): working everything out again", self.path, error)
-            return {}
+
+    def _frames(self, handle, count: int) -> dict:
+        """The values of the `count` frames from here, which must end the file; each frame is checked
+        before it is deserialized (marshal is not meant for damaged data)."""
+        values = {}
+        with _collector_paused():
+            for _ in range(count):
+                prefix = handle.read(_SIZE + 4)
+                data = handle.read(int.from_bytes(prefix[:_SIZE], "little"))
+                if len(prefix) < _SIZE + 4 or zlib.crc32(data).to_bytes(4, "little") != prefix[_SIZE:]:
+                    raise ValueError("checksum mismatch")
+                frame = self.serializer.loads(data)
+                if not isinstance(frame, dict):
+                    raise ValueError(f"a {type(frame).__name__}, not a dict")
+                values.update(frame)
+        if handle.read(1):
+            raise ValueError("more than the frames it counts")
         return values
 
 
