@@ -186,7 +186,7 @@ def test_a_damaged_cache_is_not_used_and_the_site_is_right(site, tmp_path, calls
         rebuilt = output_files(build(content, output))
     assert calls() == first
     assert rebuilt == fresh_build(content, tmp_path)
-    assert sum("working everything out again" in r.getMessage() for r in caplog.records) == 3
+    assert sum("working everything out again" in r.getMessage() for r in caplog.records) == 4
 
 
 def _failures(content, output, tmp_path) -> tuple[str, str]:
@@ -238,11 +238,11 @@ def test_a_cache_that_could_not_be_written_is_worked_out_again(site, tmp_path, m
         patched.setattr(cache.FileCache, "_write", full_disk)  # in the forked writers too
         with caplog.at_level(logging.INFO, logger="replies.cache"):
             build(content, output)
-    assert sum("could not be written" in r.getMessage() for r in caplog.records) == 3
+    assert sum("could not be written" in r.getMessage() for r in caplog.records) == 4
     assert cache_files(output) == []
     edit(content)
     assert output_files(build(content, output)) == fresh_build(content, tmp_path)
-    assert len(cache_files(output)) == 3
+    assert len(cache_files(output)) == 4
 
 
 def test_letters_converted_in_worker_processes_are_those_the_reader_converts(tmp_path):
