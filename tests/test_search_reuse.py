@@ -6,8 +6,10 @@ message only the first time the process sees it, and other tests build the same 
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -51,7 +53,7 @@ def test_a_build_in_which_no_reply_changed_renames_the_index_back(tmp_path):
     assert os.stat(_index(out) / "manifest.json").st_nlink == 1  # no linked copy in the cache either
     # The record of the export stays in the cache: the output holds the index's own files only.
     kept = _kept(out, tmp_path / "cache")
-    assert os.path.isfile(kept + ".json") and not os.path.exists(kept)
+    assert os.path.isfile(kept + ".marshal") and not os.path.exists(kept)
     assert not [p for p in out.rglob("static-*")]
 
 
@@ -86,28 +88,30 @@ def test_an_export_deletes_the_index_copies_older_builds_kept_in_the_cache(tmp_p
     old = [os.path.join(folder, "static-0123456789abcdef"), os.path.join(folder, "static-fedcba9876543210.new")]
     for path in old:
         os.makedirs(os.path.join(path, "g"))
+    json_record = Path(_kept(out, cache) + ".json")  # the record as it was kept in JSON
+    json_record.write_text("{}", encoding="utf-8")
     shutil.rmtree(_index(out))  # the next build exports
 
     build(CONTENT, out)
-    assert not [p for p in old if os.path.exists(p)]
-    assert os.path.isfile(_kept(out, cache) + ".json")
+    assert not [p for p in old if os.path.exists(p)] and not json_record.exists()
+    assert os.path.isfile(_kept(out, cache) + ".marshal")
 
 
 @pytest.mark.parametrize("damage", ["missing", "corrupt", "another build", "manifest"])
 def test_an_index_without_a_matching_record_is_exported_again(tmp_path, damage):
     out = build(CONTENT, tmp_path / "output")
-    record, folder = _kept(out, tmp_path / "cache") + ".json", os.stat(_index(out)).st_ino
+    record, folder = _kept(out, tmp_path / "cache") + ".marshal", os.stat(_index(out)).st_ino
     if damage == "missing":
         os.remove(record)
     elif damage == "corrupt":
-        with open(record, "r+", encoding="utf-8") as handle:
+        with open(record, "r+b") as handle:
             handle.truncate(10)  # as a build killed while writing it would leave it
     elif damage == "another build":
-        with open(record, encoding="utf-8") as handle:
-            data = json.load(handle)
+        with open(record, "rb") as handle:
+            data = marshal.load(handle)
         data["summary"]["build"] = "0" * 12
-        with open(record, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
+        with open(record, "wb") as handle:
+            marshal.dump(data, handle)
     else:  # an index cut short: its manifest, written last, is not there
         os.remove(_index(out) / "manifest.json")
     files = _files(_index(out))

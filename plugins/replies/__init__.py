@@ -31,15 +31,18 @@ from .reader import YamlMarkdownReader, fix_urls
 def load_store(pelican):
     settings = pelican.settings
     guard = privacy.guard(settings)
-    replies_cache = cache.FileCache(cache.path(settings, "replies.pickle"),
-                                    cache.version(sys.modules[__name__], settings=(sorted(guard.allow), yaml.__version__)))
+    # What a reply file is read as depends on this code, the privacy guard's allow-list and YAML.
+    reading = cache.version(sys.modules[__name__], settings=(sorted(guard.allow), yaml.__version__))
+    replies_cache = cache.FileCache(cache.path(settings, "replies.pickle"), reading)
     loaded = store.load(settings["PATH"], registry.options(settings)["path"], guard, replies_cache,
                         workers.cores())
     replies_cache.save()  # the valid replies, also when another file stops the build
     loaded.raise_for_problems()
     # What may not be published is worked out now, from every letter: the reader then keeps only the
     # rendered HTML of a published letter (Reply.release_body).
-    loaded.secrets = disclosure.secrets(loaded)
+    published = cache.FileCache(cache.path(settings, "published-secrets.pickle"), reading)
+    loaded.secrets = disclosure.secrets(loaded, published)
+    published.save()
     rendered = cache.FileCache(cache.path(settings, "markdown.marshal"), cache.version(
         sys.modules[__name__], settings=(settings["MARKDOWN"], markdown.__version__)), marshal)
     reader.prerender(loaded.replies, rendered, settings, workers.cores())

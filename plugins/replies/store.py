@@ -59,6 +59,8 @@ class Store:
     intros: dict[tuple[str, str], Intro] = field(default_factory=dict)  # (kind, name) -> introduction
     # disclosure.secrets(store), worked out before the reader releases the published letters
     secrets: list | None = None
+    # source -> what changes when the file changes (None: not known, e.g. a symlink), of every reply file
+    stamps: dict[str, tuple | None] = field(default_factory=dict)
 
     @property
     def public(self) -> list[Reply]:
@@ -112,6 +114,7 @@ def load(content_root, replies_dir: str = "replies", guard: Guard | None = None,
         found.append((path, source, stamp, cached if valid else None))
     read = iter(_read_all([item for item in found if item[3] is None], root, resolved_root, guard, workers))
     for _, source, stamp, cached in found:
+        store.stamps[source] = stamp
         if cached is not None:
             cache.put(source, cached)  # the same value: a rebuild of nothing changed does not save it
             store.replies.append(cached[1])

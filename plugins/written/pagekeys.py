@@ -71,7 +71,8 @@ class Writer(UnchangedWriter):
         site = self.keys.site(context, self.settings)
         article = kwargs.get("article")
         if getattr(article, "reply", None) is not None and name == article.save_as and not paginated:
-            key = page_key(article, repr((site, template.name, relative_urls, url, _shown(sorted(kwargs.items())))))
+            shown = _shown(sorted(kwargs.items()), self.keys.shown)
+            key = page_key(article, repr((site, template.name, relative_urls, url, shown)), self.keys.shown)
         else:
             if paginated is None:  # as Pelican's write_file: the lists its pages are cut from
                 paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
@@ -148,11 +149,14 @@ class Keys:
         self._uses: dict[str, tuple] = {}
         self._listed: dict[int, tuple] = {}  # id -> (value, digest): what a listing shows of a value
         self._fed: dict[int, tuple] = {}
+        #: id -> (reply or page, what another page shows of it: _shown): a reply is shown by a dozen other
+        #: pages (neighbours, related replies), worked out once a build
+        self.shown: dict[int, tuple] = {}
 
     def site(self, context, settings) -> str:
         """What every page shows, digested once a build."""
         if self._site is None:
-            self._site = _site_key(context, settings)
+            self._site = _site_key(context, settings, self.shown)
         return self._site
 
     def listed(self, template, values: dict) -> list:
@@ -288,30 +292,35 @@ def _content_listed(value, keys: Keys):
     return (type(value).__name__, value.url, repr(reply), attributes, value._content if reply is None else None)
 
 
-def page_key(article, site: str) -> str:
+def page_key(article, site: str, made: dict) -> str:
     """The key of a reply page: the site's key and everything of the article the page can show."""
     digest = hashlib.sha1(site.encode("utf-8"))
     digest.update(repr(article.reply).encode("utf-8"))
     digest.update(article._content.encode("utf-8"))
-    shown = {k: _shown(v) for k, v in article.__dict__.items() if k not in _SKIPPED and k != "_content"}
+    shown = {k: _shown(v, made) for k, v in article.__dict__.items() if k not in _SKIPPED and k != "_content"}
     digest.update(repr(sorted(shown.items())).encode("utf-8"))
     return digest.hexdigest()
 
 
-def _shown(value):
-    """What a page can show of an attribute's value: plain values whole, objects by what links to them."""
+def _shown(value, made: dict):
+    """What a page can show of an attribute's value: plain values whole, objects by what links to them;
+    that of a reply or page is kept in `made` (Keys.shown) for the other pages that show it."""
     if value is None or isinstance(value, (str, int, float, bool, datetime.date, datetime.tzinfo)):
         return repr(value)
     if isinstance(value, (list, tuple)):
-        return [_shown(v) for v in value]
+        return [_shown(v, made) for v in value]
     if isinstance(value, Content):
-        reply = getattr(value, "reply", None)
-        return ("content", value.url, value.title, *(repr(getattr(reply, name, None)) for name in _REPLY_SHOWN))
+        known = made.get(id(value))
+        if known is None or known[0] is not value:  # the value is kept: its id stays its own
+            reply = getattr(value, "reply", None)
+            known = made[id(value)] = (value, ("content", value.url, value.title,
+                                                *(repr(getattr(reply, name, None)) for name in _REPLY_SHOWN)))
+        return known[1]
     # Deputies, categories, key classes, years: named and linked to, never shown whole here.
     return (type(value).__name__, *(repr(getattr(value, name, None)) for name in _OBJECT_SHOWN))
 
 
-def _site_key(context, settings) -> str:
+def _site_key(context, settings, made: dict) -> str:
     """The theme's and the plugins' files, the plain settings and context values, pages and years."""
     digest = hashlib.sha1()
     for folder in (settings["THEME"], PLUGINS):
@@ -326,7 +335,7 @@ def _site_key(context, settings) -> str:
     plain = {k: repr(v) for k, v in {**settings, **context}.items() if _is_plain(v)}
     digest.update(repr(sorted(plain.items())).encode("utf-8"))
     for listing in ("pages", "years"):
-        digest.update(repr(_shown(list(context.get(listing) or []))).encode("utf-8"))
+        digest.update(repr(_shown(list(context.get(listing) or []), made)).encode("utf-8"))
     return digest.hexdigest()
 
 
