@@ -325,6 +325,22 @@ def test_indexing_does_not_ask_the_file_system_once_per_posting(basic, tmp_path,
     assert len(text_column) <= 2, text_column
 
 
+def test_indexing_does_not_read_the_documents_lengths_back(basic, tmp_path, monkeypatch):
+    """Lengths serve scoring only, which nothing does: Whoosh's writer would read each posting's
+    document length back from disk (3.8 million reads at 10,000 replies, a third of the indexing)."""
+    from search import index
+    from whoosh.codec.whoosh3 import W3PerDocReader
+
+    def refuse(self, docnum, fieldname, default=0):
+        raise AssertionError(f"read the length of {fieldname} in document {docnum}")
+
+    records = _stored_records(_ix(basic))
+    monkeypatch.setattr(W3PerDocReader, "doc_field_length", refuse)
+    index.update(str(tmp_path / "ix"), records)
+    monkeypatch.undo()
+    assert _contents(tmp_path / "ix") == _contents(whoosh_index(FIXTURES / "basic", basic).storage.folder)
+
+
 def test_the_compact_posting_pool_writes_the_index_whoosh_s_own_pool_writes(basic, tmp_path, monkeypatch):
     from search import index
     from whoosh.writing import PostingPool
