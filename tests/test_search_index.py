@@ -8,6 +8,8 @@ import logging
 import os
 import re
 import signal
+import subprocess
+import sys
 
 import pytest
 from bs4 import BeautifulSoup
@@ -339,6 +341,15 @@ def test_indexing_does_not_read_the_documents_lengths_back(basic, tmp_path, monk
     index.update(str(tmp_path / "ix"), records)
     monkeypatch.undo()
     assert _contents(tmp_path / "ix") == _contents(whoosh_index(FIXTURES / "basic", basic).storage.folder)
+
+
+def test_the_indexing_child_imports_no_generator():
+    """The child imports the search package for its index module only: the generator's imports (the
+    browse plugin with its pinyin tables) would cost it half a second of CPU."""
+    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'plugins')!r}); from search import index; "
+            "print(sorted(name for name in ('search.generator', 'browse') if name in sys.modules))")
+    imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert imported.strip() == "[]"
 
 
 def test_the_compact_posting_pool_writes_the_index_whoosh_s_own_pool_writes(basic, tmp_path, monkeypatch):

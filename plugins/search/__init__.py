@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from pelican import signals
 
-from .generator import SearchGenerator
-
 
 def add_generator(pelican):
+    # Imported here, not above: the child process that updates the Whoosh index imports this package
+    # for its index module, and the generator's imports (the browse plugin with its pinyin tables,
+    # the replies plugin) would add half a second of CPU to it.
+    from .generator import SearchGenerator
+
     return SearchGenerator
 
 
