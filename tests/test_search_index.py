@@ -8,6 +8,8 @@ import logging
 import os
 import re
 import signal
+import subprocess
+import sys
 
 import pytest
 from bs4 import BeautifulSoup
@@ -320,9 +322,34 @@ def test_indexing_does_not_ask_the_file_system_once_per_posting(basic, tmp_path,
     index.update(str(tmp_path / "ix"), records)
     _, postings = _contents(tmp_path / "ix")
     assert sum(len(docs) for _, _, docs in postings) > 400
-    # The short ID fields (key, filters) still ask once per document: eight per reply, not hundreds.
-    text_column = [name for name in calls if "_text_len" in name]
-    assert len(text_column) <= 2, text_column
+    # Not even once per document for the short ID fields (key, filters): the writer reads no lengths.
+    lengths = [name for name in calls if "_len" in name]
+    assert len(lengths) <= 2, lengths
+
+
+def test_indexing_does_not_read_the_documents_lengths_back(basic, tmp_path, monkeypatch):
+    """Lengths serve scoring only, which nothing does: Whoosh's writer would read each posting's
+    document length back from disk (3.8 million reads at 10,000 replies, a third of the indexing)."""
+    from search import index
+    from whoosh.codec.whoosh3 import W3PerDocReader
+
+    def refuse(self, docnum, fieldname, default=0):
+        raise AssertionError(f"read the length of {fieldname} in document {docnum}")
+
+    records = _stored_records(_ix(basic))
+    monkeypatch.setattr(W3PerDocReader, "doc_field_length", refuse)
+    index.update(str(tmp_path / "ix"), records)
+    monkeypatch.undo()
+    assert _contents(tmp_path / "ix") == _contents(whoosh_index(FIXTURES / "basic", basic).storage.folder)
+
+
+def test_the_indexing_child_imports_no_generator():
+    """The child imports the search package for its index module only: the generator's imports (the
+    browse plugin with its pinyin tables) would cost it half a second of CPU."""
+    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'plugins')!r}); from search import index; "
+            "print(sorted(name for name in ('search.generator', 'browse') if name in sys.modules))")
+    imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert imported.strip() == "[]"
 
 
 def test_the_compact_posting_pool_writes_the_index_whoosh_s_own_pool_writes(basic, tmp_path, monkeypatch):

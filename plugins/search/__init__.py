@@ -17,7 +17,7 @@ from pelican import signals
 
 def add_generator(pelican):
     # Imported here, not above: the Whoosh child imports this package for search.index only, and the
-    # generator's imports (browse, pypinyin's phrase tables, Pelican's generators) cost it 0.8-2.5 s a build.
+    # generator's imports (browse, pypinyin's phrase tables, Pelican's generators) cost it 0.5-2.5 s a build.
     from .generator import SearchGenerator
 
     return SearchGenerator
