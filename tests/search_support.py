@@ -153,7 +153,7 @@ def read_static_index(folder: Path) -> dict:
             r.at += length
             flag = r.byte()
             name = key.encode("utf-8").hex()
-            body = _Bytes((folder / "e" / f"{name}.bin").read_bytes()) if flag == 1 else r
+            body = _Bytes(gzip.decompress((folder / "e" / f"{name}.gz").read_bytes())) if flag == 1 else r
             docs = _docset(body, total)
             heads = _heads(body, len(docs))
             positions = pieces = None

@@ -7,6 +7,7 @@ so that any byte the fast path gets wrong fails a test.
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import zlib
@@ -112,7 +113,7 @@ def reference_entries(texts: list[str], head_lengths: list[int],
     entries with their piece codes in chunks)."""
     total = len(texts)
     bits = max(0, min(8, (total // export.PARTITION_REPLIES).bit_length()))
-    threshold = max(export.PHRASE_MIN_REPLIES, int(total * export.PHRASE_SHARE))
+    threshold = max(export.PHRASE_MIN_REPLIES, min(int(total * export.PHRASE_SHARE), export.PHRASE_MAX_REPLIES))
     postings: dict[str, list] = defaultdict(list)
     for doc, (text, head_length) in enumerate(zip(texts, head_lengths)):
         for key, tagged in _reply_keys(text, head_length).items():
@@ -151,7 +152,7 @@ def reference_entries(texts: list[str], head_lengths: list[int],
                 body += chunked(key, members, export.CHUNK_BYTES)
         if len(body) <= export.SOLO_BYTES:
             return b"\x00" + body
-        files[f"e/{key.encode().hex()}.bin"] = body
+        files[f"e/{key.encode().hex()}.gz"] = gzip.compress(body, compresslevel=9, mtime=0)
         return b"\x01"
 
     def keyed(key, data) -> tuple[int, bytes]:
@@ -226,10 +227,13 @@ def _written(folder) -> dict[str, bytes]:
 @pytest.mark.parametrize("partition_replies, solo_bytes, workers", [(1000, None, 1), (40, 48, 1), (40, 48, 2)])
 def test_the_entries_are_those_of_the_reference_byte_for_byte(records, tmp_path, monkeypatch,
                                                               partition_replies, solo_bytes, workers):
-    """In one partition with the real sizes; in eight partitions with more bodies in files of their own
-    and more keys' piece codes in chunks (the real sizes chunk them only for corpora larger than this)."""
+    """In one partition with the real sizes; in eight partitions with more bodies in files of their own,
+    more keys' piece codes in chunks (the real sizes chunk them only for corpora larger than this) and
+    phrases found in a number of replies below their share (as of large corpora)."""
     monkeypatch.setattr(export, "PARTITION_REPLIES", partition_replies)
     if solo_bytes:
+        monkeypatch.setattr(export, "PHRASE_SHARE", 0.5)
+        monkeypatch.setattr(export, "PHRASE_MAX_REPLIES", 60)
         monkeypatch.setattr(export, "SOLO_BYTES", solo_bytes)
         monkeypatch.setattr(export, "INLINE_PIECES", 8)
         monkeypatch.setattr(export, "PIECE_CHUNK_BYTES", 5)
@@ -250,7 +254,7 @@ def test_the_entries_are_those_of_the_reference_byte_for_byte(records, tmp_path,
     # What the comparison covered: several partitions, solo bodies, position chunks, piece-code chunks, phrases.
     assert any(path.startswith("e/") for path in got) == bool(solo_bytes) and any(path.startswith("p/") for path in got)
     assert (chunked_codes > 100) == bool(solo_bytes)
-    own = {bytes.fromhex(path[2:-4].split("-")[0]).decode() for path in got if path[0] in "ep"}
+    own = {bytes.fromhex(re.split("[-.]", path[2:])[0]).decode() for path in got if path[0] in "ep"}
     assert len({export.shard_of(key, 3) for key in own}) > 1
     assert count > len({k for r in ordered for k in _reply_keys(r["text"], r["head_length"])})  # phrases
 
@@ -332,7 +336,7 @@ def _rare_grams(records, doc: int) -> list[str]:
 def _own_files(names, key: str) -> list[str]:
     """The key's files (e/, p/) among `names`."""
     name = key.encode().hex()
-    return [n for n in names if re.fullmatch(f"e/{name}.bin|p/{name}-[0-9]+.bin", n)]
+    return [n for n in names if re.fullmatch(f"e/{name}.gz|p/{name}-[0-9]+.bin", n)]
 
 
 @pytest.mark.parametrize("change", ["letter", "letters", "new key", "gone key", "grown", "shrunk", "phrases gone",

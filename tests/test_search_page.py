@@ -309,7 +309,8 @@ def test_a_term_without_positions_reads_the_one_piece_its_code_points_to(browser
 @pytest.fixture(scope="module")
 def chunked_codes_url(tmp_path_factory):
     """The generated site with its index exported again with every piece code of more than one byte in
-    chunks of one byte (four members each), as a term in most replies has them in a large corpus."""
+    chunks of one byte (four members each), and every entry body of more than 48 bytes in a file of its
+    own (gzip), as a term in most replies has them in a large corpus."""
     content, output = generated_site(tmp_path_factory)
     site = tmp_path_factory.mktemp("chunked-codes") / "output"
     shutil.copytree(output, site)
@@ -322,6 +323,7 @@ def chunked_codes_url(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(export, "INLINE_PIECES", 1)
         patch.setattr(export, "PIECE_CHUNK_BYTES", 1)
+        patch.setattr(export, "SOLO_BYTES", 48)
         export.export(records, str(index), page_size)
     with serve(site) as base:
         yield base, index
@@ -352,6 +354,7 @@ def test_piece_codes_in_chunks_are_read_for_the_results_shown_only(browser_page,
     _search(page, term)
     shown = docs[:size]
     assert len(docs) > 40 and [r["href"] for r in _results(page)] == [f"/{result_file(index, d)['u']}" for d in shown]
+    assert f"/search/index/e/{term.encode().hex()}.gz" in requested
     assert all(term in r["marks"] for r in _results(page))
     # The chunks of the members shown (a chunk holds four), each once, not the others.
     chunks = [p for p in requested if p.startswith("/search/index/p/")]

@@ -8,7 +8,9 @@ under the index folder (SEARCH["index_path"], e.g. output/search/index/):
     manifest.json       counts, shard counts, filter values, metadata labels, the largest inline piece
                         codes (inlinePieces), the build id
     g/<shard>.bin       entries, in the shard given by the top bits of the key's CRC-32 (`shard_of`)
-    e/<name>.bin        the body of an entry too large to share a shard
+    e/<name>.gz         the body of an entry too large to share a shard, gzip: the reply lists of the
+                        frequent keys a query needs whole (物流: 17 KB at 100,000 replies) come out
+                        a fifth to a third smaller than their varints and bitmaps
     p/<name>-<i>.bin    chunk i of a frequent gram's positions, or of a frequent shorter key's piece codes
     r/<doc>.gz          a reply's result file (gzip JSON): what a result shows (subject, address,
                         number, document number, date, deputies), the head text, the body metadata
@@ -39,7 +41,7 @@ under the index folder (SEARCH["index_path"], e.g. output/search/index/):
 Replies are numbered 0…N-1 in date order (rank.date_key).  Binary files are sequences of unsigned
 LEB128 varints ("v") and bytes:
 
-    entry      = v(len(key)) key(UTF-8) flag(byte) [body]   flag 0: body follows, 1: it is e/<name>.bin
+    entry      = v(len(key)) key(UTF-8) flag(byte) [body]   flag 0: body follows, 1: it is e/<name>.gz
     body       = docset headset [pieces] [positions]  pieces only for keys shorter than GRAM, positions
                                                      only for keys of GRAM characters; keys longer than
                                                      GRAM are frequent phrases (_Phrases)
@@ -115,9 +117,15 @@ CHUNK_BYTES = 1024  # size of a position chunk
 INLINE_PIECES = 512
 PIECE_CHUNK_BYTES = 512
 DEPUTY_SHARD_BYTES = 512
-# Phrases longer than GRAM get an entry of their own when this many replies contain them (see _Phrases).
+# Phrases longer than GRAM get an entry of their own when PHRASE_SHARE of the replies contain them, or
+# PHRASE_MAX_REPLIES when that is fewer, never fewer than PHRASE_MIN_REPLIES (see _Phrases).  By share
+# alone, a phrase just under it is checked with the positions of its grams in a number of replies that
+# grows with the corpus (`物流产业园`, in 3% of 96,000 replies: 20 position chunks, 36 KB a query); by
+# count, in fewer than 1,000 (`物流产业园` in 908 of 30,000 replies: 16 KB).  A lower count adds phrases
+# steeply (30,000 replies: 22,572 phrases by share, 26,079 with 1,000, 81,310 with 500).
 PHRASE_MIN_REPLIES = 50
 PHRASE_SHARE = 0.05
+PHRASE_MAX_REPLIES = 1000
 PHRASE_LIMIT = 10
 GRAM = analyzer.GRAM
 # The keys of the replies are spilled to disk in 2**k partitions, k growing with the number of replies.
@@ -270,7 +278,7 @@ def _power_of_two(total: int, target: int) -> int:
 
 
 #: Bumped when the format of the files changes.
-FORMAT_VERSION = 16
+FORMAT_VERSION = 17
 
 
 def set_aside(folder: str, slot: str) -> None:
@@ -647,7 +655,7 @@ def _solo(body: bytes, key: str, out: _Writer) -> bytes:
     """The entry's flag and body, or only its flag when the body is written to the key's e/ file."""
     if len(body) <= SOLO_BYTES:
         return b"\x00" + body
-    out.write(f"e/{file_name(key)}.bin", body)
+    out.write(f"e/{file_name(key)}.gz", gzip.compress(body, compresslevel=9, mtime=0))
     return b"\x01"
 
 
@@ -763,7 +771,7 @@ class _Phrases:
 
     def __init__(self, corpus: keyarrays.Corpus, total: int):
         self.corpus = corpus  # the normalised searchable texts by reply number, as character ids
-        self.threshold = max(PHRASE_MIN_REPLIES, int(total * PHRASE_SHARE))
+        self.threshold = max(PHRASE_MIN_REPLIES, min(int(total * PHRASE_SHARE), PHRASE_MAX_REPLIES))
 
     def extend(self, gram: str, docs: np.ndarray, tags: np.ndarray):
         """(phrase, replies, head flags) of the frequent extensions of a gram, from its occurrences
@@ -976,9 +984,9 @@ def _decode(entry: bytes, total: int, folder: str) -> tuple[np.ndarray | None, l
     key, flag = _key_of(entry)
     name, files = file_name(key), []
     if entry[flag] == 1:
-        files.append(f"e/{name}.bin")
+        files.append(f"e/{name}.gz")
         with open(os.path.join(folder, files[0]), "rb") as handle:
-            r = _Reader(handle.read())
+            r = _Reader(gzip.decompress(handle.read()))
     else:
         r = _Reader(entry, flag + 1)
     docs, heads, detail = _body(r, key, total, folder)

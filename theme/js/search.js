@@ -101,14 +101,16 @@
     return this.files.get(path);
   };
   Index.prototype.manifest = function () { return this.get('manifest.json', 'json'); };
+  function inflate(bytes) {  // the bytes of a gzip file
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); });
+  }
 
   // The query's Traditional -> Simplified table (export._write_t2s), loaded once.
   Index.prototype.t2s = function () {
     if (!this.table) {
-      this.table = this.get('t2s.gz').then(function (bytes) {
-        return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
-      }).then(function (buffer) {
-        var r = new Reader(new Uint8Array(buffer)), map = new Map();
+      this.table = this.get('t2s.gz').then(inflate).then(function (bytes) {
+        var r = new Reader(bytes), map = new Map();
         listOf(r).forEach(function (code) {
           var z = r.v();
           map.set(String.fromCodePoint(code), String.fromCodePoint(z & 1 ? code - (z + 1) / 2 : code + z / 2));
@@ -230,7 +232,7 @@
     var self = this;
     if (!found.entry) {
       var reader = found.flag === 1
-        ? this.get('e/' + fileName(key) + '.bin').then(function (b) { return new Reader(b); })
+        ? this.get('e/' + fileName(key) + '.gz').then(inflate).then(function (b) { return new Reader(b); })
         : this.get('g/' + found.shard.toString(16) + '.bin').then(function (b) { return new Reader(b, found.at); });
       found.entry = reader.then(function (r) { return self.body(key, r); });
     }
