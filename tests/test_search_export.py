@@ -237,7 +237,7 @@ def test_the_entries_are_those_of_the_reference_byte_for_byte(records, tmp_path,
         monkeypatch.setattr(export, "SOLO_BYTES", solo_bytes)
         monkeypatch.setattr(export, "INLINE_PIECES", 8)
         monkeypatch.setattr(export, "PIECE_CHUNK_BYTES", 5)
-    monkeypatch.setattr(export, "DOCS_PER_TASK", 7)  # the replies' files made by workers too, with two
+    monkeypatch.setattr(export, "DOCS_IN_WORKERS", 28)  # the replies' files made by workers too, with two
     summary = export.export(records, str(tmp_path / "index"), 5, workers)
     ordered = sorted(records, key=export.rank.date_key)
     if (partition_replies, solo_bytes) not in _REFERENCES:
