@@ -33,6 +33,9 @@ def pool_map(function, items: list, workers: int, fresh: bool = False) -> list:
         gc.unfreeze()
 
 
+_LIBC = ctypes.CDLL(None)
+
+
 def return_free_memory() -> None:
     """Give the memory the build has freed back to the system (glibc's malloc_trim; elsewhere nothing).
 
@@ -42,9 +45,6 @@ def return_free_memory() -> None:
     trim = getattr(_LIBC, "malloc_trim", None)
     if trim is not None:
         trim(0)
-
-
-_LIBC = ctypes.CDLL(None)
 
 
 #: Items of a span at most (see map_spans).

@@ -655,7 +655,7 @@ def _solo(body: bytes, key: str, out: _Writer) -> bytes:
     """The entry's flag and body, or only its flag when the body is written to the key's e/ file."""
     if len(body) <= SOLO_BYTES:
         return b"\x00" + body
-    out.write(f"e/{file_name(key)}.gz", gzip.compress(body, compresslevel=9, mtime=0))
+    out.write(f"e/{file_name(key)}.gz", _gzip(body))
     return b"\x01"
 
 
@@ -1142,8 +1142,8 @@ def letter_pieces(letter: str) -> list[str]:
     return [letter[start:start + LETTER_PIECE + PIECE_OVERLAP] for start in range(0, len(letter), LETTER_PIECE)]
 
 
-def _gzip(text: str) -> bytes:
-    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=9, mtime=0)
 
 
 def traditional(texts: list[str]) -> dict[str, str]:
@@ -1221,9 +1221,9 @@ def _docs_span(span: tuple[int, int]) -> list[tuple]:
                            "m": [[number[label], value] for label, value in record["meta"]],
                            "c": len(pieces), "s": traditional(values)},
                           ensure_ascii=False, separators=(",", ":"))
-        out.write(f"r/{i}.gz", _gzip(text))
+        out.write(f"r/{i}.gz", _gzip(text.encode("utf-8")))
         for k, piece in enumerate(pieces):
-            out.write(f"l/{i}-{k}.gz", _gzip(piece))
+            out.write(f"l/{i}-{k}.gz", _gzip(piece.encode("utf-8")))
         pieces_of.append((i, len(pieces)))
     return [(pieces_of, out.signatures, out.written)]
 

@@ -300,8 +300,7 @@
 
   function gunzip(bytes) {  // the text of a gzip file (or of a plain one)
     if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return Promise.resolve(new TextDecoder().decode(bytes));
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Response(stream).text();
+    return inflate(bytes).then(function (b) { return new TextDecoder().decode(b); });
   }
   // A reply's result file (export._write_docs): {t, u, n, x, d, p: what the result shows; h: head text;
   // m: [[label, value]] metadata, each label given by its number in manifest.metaLabels; c: number of
