@@ -68,8 +68,22 @@ def _timed(generator, method: str):
             _phases.append({"generator": name, "phase": method, "wall": time.perf_counter() - wall,
                             "cpu": time.process_time() - cpu, "rss_before_mb": before, "peak_mb": peak,
                             "added_mb": max(0.0, peak - before)})
+            _child_steps(generator, name)
 
     setattr(generator, method, timed)
+
+
+def _child_steps(generator, name: str) -> None:
+    """The steps a generator ran in a child process while the build went on (the search plugin's Whoosh
+    update and static export: `timings`, as the child measured them), as phases marked concurrent: their
+    time overlaps the build's other phases.  Memory added = the child's peak and its largest worker's
+    (resident sets, so pages a worker shares with the child count twice: an upper bound)."""
+    for step, timing in (getattr(generator, "timings", None) or {}).items():
+        _phases.append({"generator": f"{name} (child process)", "phase": step, "wall": timing["wall"],
+                        "cpu": timing["cpu"], "peak_mb": timing["peak_mb"] + timing["worker_peak_mb"],
+                        "added_mb": timing["peak_mb"] + timing["worker_peak_mb"], "concurrent": True})
+    if hasattr(generator, "timings"):
+        generator.timings = None  # taken once
 
 
 def instrument(generator):

@@ -146,7 +146,8 @@ def render(r: dict) -> str:
     if r.get("phases"):
         again = {(p["generator"], p["phase"]): p for p in r.get("phases_incremental") or []}
         lines += ["Where this project's builds spend their time (from bench/probe.py, which times each "
-                  "generator's phases inside the build):", "",
+                  "generator's phases inside the build; a child process's steps, as it timed them, overlap "
+                  "the build's phases after the one that started it, and the phase that waits for it):", "",
                   "| generator | phase | full: wall | CPU | memory added | incremental: wall | CPU |",
                   "|---|---|---|---|---|---|---|"]
         for p in sorted(r["phases"], key=lambda p: -p["wall"]):
@@ -157,7 +158,8 @@ def render(r: dict) -> str:
                              f"{_s(p['cpu']) if timed else ''} | {_mb(p['added_mb']) if timed else ''} | "
                              f"{_s(other['wall']) if other else ''} | {_s(other['cpu']) if other and timed else ''} |")
         if b.get("ours_full"):
-            rest = [_s(b[name]["wall"] - sum(p["wall"] for p in r[phases])) if b.get(name) and r.get(phases) else ""
+            rest = [_s(b[name]["wall"] - sum(p["wall"] for p in r[phases] if not p.get("concurrent")))
+                    if b.get(name) and r.get(phases) else ""
                     for name, phases in (("ours_full", "phases"), ("ours_incremental", "phases_incremental"))]
             lines.append(f"| (Python and Pelican start-up) | | {rest[0]} | | | {rest[1]} | |")
         lines += [""]
@@ -165,9 +167,12 @@ def render(r: dict) -> str:
     s = r.get("index")
     if s:
         lines += ["## Search index step", "",
-                  "Ours: the search plugin's phases inside the full build (Whoosh index, then the static "
-                  "export), memory = what the step added to the build's resident memory.  Pagefind: its own "
-                  "process indexing the built reply pages (memory = its peak).", "",
+                  "Ours: the search plugin's phases in the full build: its records, then the Whoosh index "
+                  "and the static export in a child process while the build renders its pages (wall = the "
+                  "records' phase and the child's own time, CPU = both with the child's workers); memory = "
+                  "the larger of what the records' phase added to the build's resident memory and the "
+                  "child's peak with its largest worker's.  Pagefind: its own process indexing the built "
+                  "reply pages (memory = its peak).", "",
                   "| indexer | wall | CPU | memory | files | size |", "|---|---|---|---|---|---|"]
         for key, label in (("ours", "this project (Whoosh + static export)"), ("pagefind", "Pagefind")):
             item = s.get(key)

@@ -3,8 +3,9 @@
     .venv/bin/python bench/search_bench.py [--replies 10000] [--seed 1] [--work bench/work/search]
 
 1. Writes the corpus (bench/corpus.py) and builds it with the plugins search needs (replies, browse,
-   search), timing the search plugin's two steps (Whoosh index update; static export) and reading the
-   process's peak memory after each; then changes one reply and builds again (incremental).
+   search), timing the search plugin's two phases (records, and the wait for its child process) and
+   reading the process's peak memory after each, with the child's own figures for its two steps (Whoosh
+   index update; static export); then changes one reply and builds again (incremental).
 2. Reports the size of the static index and of the Whoosh index.
 3. Serves the site and, in Chromium, types each query into the search page: bytes of a first query
    (fresh browser: search.js and index data; the page's own HTML and CSS are reported apart) and of a
@@ -60,8 +61,10 @@ def build(content: Path, output: Path, timings: dict) -> None:
             result = method(self, *args)
             timings[name] = {"seconds": round(time.perf_counter() - start, 2),
                              "peak_rss_mb_before": round(before), "peak_rss_mb_after": round(_peak_mb())}
-            if name == "export":  # the index update, started with the context, ends with the output
+            if name == "export":  # the child's Whoosh update and export, started with the context, end here
                 timings["index"]["stats"] = str(self.stats)
+                timings["child process"] = {step: {k: round(v, 2) for k, v in timing.items()}
+                                            for step, timing in self.timings.items()}
             return result
         return run
 

@@ -135,6 +135,33 @@ def test_the_check_reads_again_only_what_changed_since_it_last_passed(tmp_path, 
     assert check([*basic_secrets, planted]) == (["a.html", "b.html"], ["a.html", "b.html"])  # nothing recorded
 
 
+def test_a_check_among_some_files_leaves_the_record_of_the_others_as_it_was(tmp_path, basic_secrets, monkeypatch):
+    """The build checks its pages while its search child still writes the index (verify_written), then
+    everything (verify_output): the second reads only what the first did not."""
+    output, record = tmp_path / "out", str(tmp_path / "cache/disclosure.json")
+    (output / "index").mkdir(parents=True)
+    for name in ("a.html", "b.html", "index/x.bin"):
+        (output / name).write_text("<p>答复正文</p>", encoding="utf-8")
+    read = []
+    search = disclosure._search_file
+    monkeypatch.setattr(disclosure, "_search_file", lambda path, matcher, known: read.append(Path(path).name)
+                        or search(path, matcher, known))
+
+    def check(among=None):
+        read.clear()
+        found = disclosure.leaks(output, basic_secrets, record=record, among=among)
+        return [leak.path for leak in found], sorted(read)
+
+    assert check() == ([], ["a.html", "b.html", "x.bin"])
+    (output / "index/x.bin").write_text(f"<p>{WITHHELD_SENTENCE}</p>", encoding="utf-8")
+    (output / "index/y.bin").write_text("<p>新文件</p>", encoding="utf-8")
+    (output / "b.html").write_text("<p>答复正文已改</p>", encoding="utf-8")
+    assert check({"a.html", "b.html"}) == ([], ["b.html"])  # the index is not looked at
+    assert check() == (["index/x.bin"], ["x.bin", "y.bin"])  # a.html and b.html stay recorded
+    (output / "b.html").write_text(f"<p>{WITHHELD_SENTENCE}</p>", encoding="utf-8")
+    assert check({"a.html", "b.html"}) == (["b.html"], ["b.html"])
+
+
 @pytest.mark.parametrize("name", ["data/big.json", "data/big.csv"])
 def test_a_large_file_is_searched_again_where_it_changed(tmp_path, basic_secrets, monkeypatch, name):
     """A changed export is searched again in the pieces around the change only, and a withheld

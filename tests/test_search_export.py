@@ -259,16 +259,6 @@ def test_the_entries_are_those_of_the_reference_byte_for_byte(records, tmp_path,
     assert count > len({k for r in ordered for k in _reply_keys(r["text"], r["head_length"])})  # phrases
 
 
-def test_the_export_waits_before_its_workers_not_before_the_filters_and_deputies(records, tmp_path):
-    """The build's Whoosh child may still be indexing during the light part of the export; the replies'
-    files and the keys' entries are made by worker processes, whose memory would add to the child's."""
-    folder = tmp_path / "index"
-    seen = []
-    export.export(records, str(folder), 5, wait=lambda: seen.append(sorted(p.name for p in folder.iterdir())))
-    assert seen == [["a", "f"]]
-    assert {"g", "l", "p", "r", export.MANIFEST} <= {p.name for p in folder.iterdir()}
-
-
 def _all_files(folder) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
@@ -353,7 +343,7 @@ def test_an_export_updated_where_it_is_equals_an_export_from_nothing(records, tm
     monkeypatch.setattr(export, "INLINE_PIECES", 8)
     monkeypatch.setattr(export, "PIECE_CHUNK_BYTES", 5)
     if change == "shard count":  # a shard count chosen by a hair: any growth of partition 0 doubles it
-        state = export._export(records, str(tmp_path / "probe"), 5, 2, lambda: None)[1]["entries"]
+        state = export._export(records, str(tmp_path / "probe"), 5, 2)[1]["entries"]
         monkeypatch.setattr(export, "SHARD_BYTES", -(-(state["size"] << state["bits"]) >> state["shardBits"]))
     edited, updated = _edit(records, change, monkeypatch)
     slot, folder = str(tmp_path / "slot"), str(tmp_path / "output" / "index")

@@ -298,15 +298,48 @@ def test_the_index_updated_in_a_child_process_equals_one_updated_here(basic, tmp
     records = _stored_records(_ix(basic))
     indexing = index.Indexing(str(tmp_path / "child"), records)
     assert indexing._process.pid != os.getpid()
-    assert str(indexing.join()) == "4 indexed, 0 removed, 0 unchanged"
+    assert str(indexing.join().stats) == "4 indexed, 0 removed, 0 unchanged"
     assert str(index.update(str(tmp_path / "here"), records)) == "4 indexed, 0 removed, 0 unchanged"
     stored, postings = _contents(tmp_path / "child")
     assert len(stored) == 4 and len(postings) > 100
     assert (stored, postings) == _contents(tmp_path / "here")
     # Nothing changed: the child writes nothing.
     generation = index.open_index(str(tmp_path / "child")).latest_generation()
-    assert str(index.Indexing(str(tmp_path / "child"), records).join()) == "0 indexed, 0 removed, 4 unchanged"
+    assert str(index.Indexing(str(tmp_path / "child"), records).join().stats) == "0 indexed, 0 removed, 4 unchanged"
     assert index.open_index(str(tmp_path / "child")).latest_generation() == generation
+
+
+def test_the_child_process_exports_what_an_export_here_writes(basic, tmp_path):
+    """The build's child writes the static export after the index update, in place of the build."""
+    from search import export, index
+
+    records = _stored_records(_ix(basic))
+    target = tmp_path / "exported"
+    done = index.Indexing(str(tmp_path / "ix"), records, export={
+        "slot": str(tmp_path / "slot"), "folder": str(target), "page_size": 5, "workers": 2}).join()
+    assert str(done.stats) == "4 indexed, 0 removed, 0 unchanged"
+    export.export(records, str(tmp_path / "here"), 5)
+    written = {p.relative_to(target).as_posix(): p.read_bytes() for p in target.rglob("*") if p.is_file()}
+    assert sorted(done.files) == sorted(written) and len(written) > 50
+    assert written == {p.relative_to(tmp_path / "here").as_posix(): p.read_bytes()
+                       for p in (tmp_path / "here").rglob("*") if p.is_file()}
+    assert done.summary.docs == 4 and done.summary.files == len(written) and not done.summary.reused
+    assert set(done.timings) == {"index", "export"}
+    assert all(t["wall"] > 0 and t["peak_mb"] > 0 for t in done.timings.values())
+
+
+def test_a_failed_export_in_the_child_is_an_error_naming_it(basic, tmp_path):
+    from search import index
+
+    (tmp_path / "file").write_text("not a folder")
+    target = tmp_path / "file" / "index"
+    indexing = index.Indexing(str(tmp_path / "ix"), _stored_records(_ix(basic)), export={
+        "slot": str(tmp_path / "slot"), "folder": str(target), "page_size": 5, "workers": 1})
+    with pytest.raises(index.IndexingError) as raised:
+        indexing.join()
+    assert str(raised.value).startswith(f"search: the static export into {target} failed: ")
+    assert "Traceback" in str(raised.value)
+    assert index.exists(str(tmp_path / "ix"))  # the update before it was done
 
 
 def test_indexing_does_not_ask_the_file_system_once_per_posting(basic, tmp_path, monkeypatch):
@@ -407,3 +440,14 @@ def test_a_killed_index_process_is_an_error(basic, tmp_path):
     with pytest.raises(index.IndexingError, match=r"the process updating the index in .* was killed by signal 9"):
         indexing.join()
     assert list(tmp_path.iterdir()) in ([], [tmp_path / "index"])  # the records' file is gone
+
+
+def test_a_stopped_index_process_ends_and_leaves_no_file(basic, tmp_path):
+    """A build that fails before it waits (the disclosure check of its pages) stops the child."""
+    from search import index
+
+    indexing = index.Indexing(str(tmp_path / "index"), _stored_records(_ix(basic)), export={
+        "slot": str(tmp_path / "slot"), "folder": str(tmp_path / "exported"), "page_size": 5, "workers": 1})
+    indexing.stop()
+    assert indexing._process.returncode is not None
+    assert not any(p.name.endswith((".records", ".out")) for p in tmp_path.iterdir())

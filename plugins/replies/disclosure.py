@@ -45,7 +45,7 @@ import ahocorasick_rs
 import numpy as np
 from pelican import signals
 
-from written.files import folder_tag
+from written.files import folder_tag, produced_so_far
 
 from . import registry
 from .workers import cores, pool_map
@@ -433,11 +433,13 @@ def _list(descriptor: int, prefix: str, found: dict) -> None:
                 found[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
-def leaks(output_path, found: list[Secret], workers: int = 1, record: str | None = None) -> list[Leak]:
+def leaks(output_path, found: list[Secret], workers: int = 1, record: str | None = None,
+          among: set[str] | None = None) -> list[Leak]:
     """Every output file (by its path or its text) that contains one of `found`; the files are shared
     among `workers` forked processes (the search index alone is about 150,000 files at 10,000 replies).
     With `record` (a file), only files that changed since the last check without leaks under the same
-    secrets are read, and a check without leaks is recorded there."""
+    secrets are read, and a check without leaks is recorded there.  With `among` (names relative to the
+    output folder), only those files are checked, and the record keeps what it held of the others."""
     by_text = defaultdict(list)
     for secret in found:
         by_text[secret.text].append(secret)
@@ -445,6 +447,8 @@ def leaks(output_path, found: list[Secret], workers: int = 1, record: str | None
         return []
     folder = os.fspath(output_path)
     stats = _files(folder)
+    if among is not None:
+        stats = {name: stat for name, stat in stats.items() if name in among}
     units = {}
     names = list(stats)
     if record is not None:
@@ -463,6 +467,8 @@ def leaks(output_path, found: list[Secret], workers: int = 1, record: str | None
         _JOB.clear()
     result = {Leak(name, secret) for name, text in hits for secret in by_text[text]}
     if record is not None and not result:
+        if among is not None:
+            stats = {**{name: stat for name, stat in checked.items() if name not in stats}, **stats}
         _record(record, digest, stats, {name: units[name] for name in stats if name in units})
     return sorted(result, key=lambda leak: (leak.path, leak.secret.source, leak.secret.text))
 
@@ -538,10 +544,26 @@ def record_path(settings, output_path) -> str:
 def verify_output(pelican) -> None:
     """`finalized` receiver: fail the build if anything of a withheld or summary-only letter is in
     the output folder."""
-    store = registry.store_for(pelican.settings)
+    _verify(pelican.settings, pelican.output_path)
+
+
+def verify_written(settings, output_path, pending) -> None:
+    """Fail the build if a file it has produced so far, but those in the folder `pending` that a child
+    process is still writing, holds anything of a withheld or summary-only letter.  Called while the
+    build waits for that process, so that this part of the check runs beside it: verify_output then
+    reads only the files written or changed since, as the record of this check tells.  Files the build
+    did not produce are left to verify_output, after they are pruned (the page of a reply withheld since
+    the last build is still there now)."""
+    pending = os.path.relpath(pending, output_path)
+    among = {name for name in produced_so_far(output_path) if not name.startswith(pending + os.sep)}
+    _verify(settings, output_path, among)
+
+
+def _verify(settings, output_path, among: set[str] | None = None) -> None:
+    store = registry.store_for(settings)
     if store is None:
         return
-    found = leaks(pelican.output_path, store.secrets if store.secrets is not None else secrets(store),
-                  workers=cores(), record=record_path(pelican.settings, pelican.output_path))
+    found = leaks(output_path, store.secrets if store.secrets is not None else secrets(store), workers=cores(),
+                  record=record_path(settings, output_path), among=among)
     if found:
-        raise DisclosureError(found, pelican.output_path)
+        raise DisclosureError(found, output_path)

@@ -293,13 +293,12 @@ def set_aside(folder: str, slot: str) -> None:
 
 
 def export_or_keep(records: list[dict], slot: str, folder: str, page_size: int, workers: int = 1,
-                   wait=lambda: None, consume: bool = False) -> tuple[Summary, list[str]]:
+                   consume: bool = False) -> tuple[Summary, list[str]]:
     """Write the static index of `records` into `folder`, from the previous build's export in `slot`
     (`set_aside`) when there is one: renamed back as it is when it is an export of the same replies (no
     file written), else updated where it is (only the files whose bytes changed are written, see
     _Writer) and then renamed back.  The record of an export, a file next to the slot (`slot`.marshal:
-    written in a twentieth of the time of JSON, 0.2 s at 10,000 replies), is not in the output.
-    `wait()` is called before the part of the export that takes memory (see `export`).  With
+    written in a twentieth of the time of JSON, 0.2 s at 10,000 replies), is not in the output.  With
     `consume`, the caller needs the records no more: their texts and letters are dropped as soon as the
     export has them in other forms (`_export`).  Returns the summary and the files of the index
     (relative paths), as the export made them: a file put into the folder since is not among them."""
@@ -313,15 +312,14 @@ def export_or_keep(records: list[dict], slot: str, folder: str, page_size: int, 
     os.makedirs(os.path.dirname(folder), exist_ok=True)
     if kept is not None and not os.path.exists(folder):
         if kept["digest"] == digest:
-            wait()
             summary, state = Summary(**{**kept["summary"], "reused": True, "written": 0}), kept
         else:
             # Files of replies that did not change are known from the record when the format is the same.
-            summary, state = _export(records, slot, page_size, workers, wait,
+            summary, state = _export(records, slot, page_size, workers,
                                      kept if kept["version"] == version else {"files": kept["files"]}, consume)
         os.rename(slot, folder)
     else:
-        summary, state = _export(records, folder, page_size, workers, wait, consume=consume)
+        summary, state = _export(records, folder, page_size, workers, consume=consume)
         # The old export is deleted after the new one is written, not before: on ext4 without a journal,
         # creating many files within minutes of deleting many is slow (the kernel scans for recently
         # deleted inodes: 40,000 files cost 16-33 s of system time instead of 1 s).
@@ -364,16 +362,12 @@ def _recorded(record: str, slot: str) -> dict | None:
         return None
 
 
-def export(records: list[dict], folder: str, page_size: int, workers: int = 1, wait=lambda: None) -> Summary:
-    """Write the static index of the public replies' `records` (document.record) into `folder`.
-
-    The filters and the deputies come first: they take little memory, so they are written while the
-    build's Whoosh child may still be indexing; `wait()` is called before the replies' files and the
-    keys' entries, whose arrays and worker processes would add to the child's memory."""
-    return _export(records, folder, page_size, workers, wait)[0]
+def export(records: list[dict], folder: str, page_size: int, workers: int = 1) -> Summary:
+    """Write the static index of the public replies' `records` (document.record) into `folder`."""
+    return _export(records, folder, page_size, workers)[0]
 
 
-def _export(records, folder, page_size, workers, wait, previous: dict | None = None,
+def _export(records, folder, page_size, workers, previous: dict | None = None,
             consume: bool = False) -> tuple[Summary, dict]:
     """export(), updating the export of `previous` (its record: files, and docs, labels and entries when
     of this format) in `folder`; returns the summary and what the record keeps of this export.  With
@@ -389,7 +383,6 @@ def _export(records, folder, page_size, workers, wait, previous: dict | None = N
     changed = _changed_texts(records, order, folder, previous or {})  # read before _write_docs replaces them
     summary.facets = _write_facets(records, out)
     deputies, deputy_state = _write_deputies(records, out, (previous or {}).get("deputies"))
-    wait()
     labels, docs = _write_docs(records, out, previous or {}, workers)
     corpus = keyarrays.Corpus([r["text"] for r in records], [r["head_length"] for r in records],
                               [letter_start(r) for r in records], LETTER_PIECE)

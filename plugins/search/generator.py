@@ -17,7 +17,7 @@ from pelican.generators import Generator
 import browse
 import replies
 from browse import names
-from replies import schema, workers
+from replies import disclosure, schema, workers
 from replies.cache import FileCache, version
 from replies.settings import namespaced
 from written import files
@@ -107,9 +107,12 @@ class SearchGenerator(Generator):
     def generate_context(self):
         articles = [a for a in self.context.get("articles", []) if hasattr(a, "reply")]
         self.folder = index.directory(self.settings)
-        self.records = records = self.read_records(articles)
-        # Whoosh's update runs in a child process while the other generators write their pages.
-        self.indexing = index.Indexing(self.folder, records)
+        records = self.read_records(articles)
+        # Whoosh's update and then the static export run in a child process while the other generators
+        # write their pages; the records go with it, and the build keeps none of them.
+        self.search = index.Indexing(self.folder, records, export={
+            "slot": self.kept, "folder": self.target, "page_size": self.options["page_size"],
+            "workers": self.options["workers"]})
         self.context["SEARCH_URL"] = self.options["url"]
         self.context["search_filters"] = filter_choices(records, self.context.get("key_classes", []))
 
@@ -130,28 +133,24 @@ class SearchGenerator(Generator):
         return records
 
     def generate_output(self, writer):
-        # The export writes its light files while the child indexes, and waits for it before the keys'
-        # entries: the child's memory and the export workers' would add up (a 20,000-reply build peaked
-        # at 1,774 MB with them alongside, 1,197 MB this way).
-        summary, names = export.export_or_keep(self.records, self.kept, self.target, self.options["page_size"],
-                                               self.options["workers"], wait=self.join, consume=True)
-        files.produced_in(self.target, names)
-        self.records = None  # the build needs them no more: their memory returns for the rest of the build
-        workers.return_free_memory()
-        log.info("search: static index of %d replies, %d grams in %d shards, %d files, %.1f MB (%s)",
-                 summary.docs, summary.grams, summary.shards, summary.files, summary.bytes / 1e6,
+        # The other generators' pages are checked for withheld text while the child still works.
+        try:
+            disclosure.verify_written(self.settings, self.output_path, pending=self.target)
+        except BaseException:
+            self.search.stop()
+            raise
+        done = self.search.join()  # its errors fail the build
+        self.search, self.stats, self.timings = None, done.stats, done.timings
+        summary = done.summary
+        files.produced_in(self.target, done.files)
+        log.info("search: %s; static index of %d replies, %d grams in %d shards, %d files, %.1f MB (%s)",
+                 done.stats, summary.docs, summary.grams, summary.shards, summary.files, summary.bytes / 1e6,
                  "kept from the previous build" if summary.reused else f"{summary.written} files written")
         script = self.write_script()
         writer.write_file(self.options["save_as"], self.get_template("search"), self.context,
                           url=self.options["url"], search_index=self.options["index_path"],
                           search_build=summary.build, search_page_size=self.options["page_size"],
                           search_script=script, relative_urls=self.settings["RELATIVE_URLS"])
-
-    def join(self) -> None:
-        """Wait for the Whoosh child (its errors fail the build)."""
-        self.stats = self.indexing.join()
-        self.indexing = None
-        log.info("search: %s", self.stats)
 
     def write_script(self) -> str:
         """The theme's search.js without comments and indentation (a quarter smaller: every first query

@@ -41,6 +41,12 @@ def produced(path) -> None:
     _files.add(os.path.abspath(path))
 
 
+def produced_so_far(folder) -> set[str]:
+    """The files under `folder` this build has registered so far, relative to it."""
+    prefix = os.path.join(os.path.abspath(folder), "")
+    return {path[len(prefix):] for path in _files if path.startswith(prefix)}
+
+
 def produced_in(folder, names) -> None:
     """Register the files `names` (relative paths) under `folder`."""
     folder = os.path.abspath(folder)
