@@ -199,16 +199,16 @@ class Corpus:
         key = np.zeros(size, dtype=np.uint64)
         inside = np.ones(size, dtype=bool)
         shorts = []
+        # Shorter keys as reply (in the batch), key, body flag, piece code: sorted, the first of each key
+        # holds the head flag, or the body flag and the code of the first piece holding it.  All but the
+        # key are the position's, computed once for the GRAM - 1 lengths.
+        low = (((doc - start).astype(np.uint64) << np.uint64(_SHORT + 3)) | (body.astype(np.uint64) << np.uint64(2))
+               | (self.piece_codes(doc, position) * body))
         for i in range(GRAM):
             inside &= present[i:i + size]
             key |= chars[i] << np.uint64(CHAR_BITS * (GRAM - 1 - i))
             if i < GRAM - 1:
-                # reply (in the batch), key, body flag, piece code: sorted, the first of each key holds the
-                # head flag, or the body flag and the code of the first piece holding it
-                shorts.append(((doc[inside] - start).astype(np.uint64) << np.uint64(_SHORT + 3))
-                              | ((key[inside] >> np.uint64(64 - _SHORT)) << np.uint64(3))
-                              | (body[inside].astype(np.uint64) << np.uint64(2))
-                              | (self.piece_codes(doc[inside], position[inside]) * body[inside]))
+                shorts.append(low[inside] | ((key[inside] >> np.uint64(64 - _SHORT)) << np.uint64(3)))
         grams = np.empty(int(inside.sum()), dtype=RECORD)
         grams["key"], grams["doc"], grams["tag"] = key[inside], doc[inside], tag[inside]
         found = np.sort(np.concatenate(shorts))
