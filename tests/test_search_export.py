@@ -394,9 +394,11 @@ def test_integer_keys_sort_and_hash_as_their_strings():
 
 
 def test_bulk_varints_are_those_of_varint():
-    values = [0, 1, 127, 128, 16383, 16384, 2 ** 21, 2 ** 35 + 5]
-    data, offsets = keyarrays.varints(np.array(values))
-    assert [data[a:b] for a, b in zip(offsets, offsets[1:])] == [_varint(v) for v in values]
+    # 64-bit values, values that fit 32 bits, values of one byte each (each encoded its own way)
+    for values in ([0, 1, 127, 128, 16383, 16384, 2 ** 21, 2 ** 35 + 5], [5, 300, 2 ** 32 - 1], [0, 127, 3]):
+        data, offsets = keyarrays.varints(np.array(values))
+        assert [data[a:b] for a, b in zip(offsets, offsets[1:])] == [_varint(v) for v in values]
+        assert keyarrays.varint_sizes(np.array(values)).tolist() == [len(_varint(v)) for v in values]
     groups = [[0, 5, 6, 300], [2], [1, 100000]]
     data, begins, ends = keyarrays.counted_gaps(np.array([v for g in groups for v in g]), np.array([0, 4, 5]))
     assert [data[a:b] for a, b in zip(begins, ends)] == [export.gaps(g) for g in groups]

@@ -776,8 +776,9 @@ class _Phrases:
             phrase, docs, positions, at = stack.pop()
             end = len(phrase)
             following = corpus.ids[at + end]  # 0: whitespace, or the end of the text
-            values, counts = np.unique(following, return_counts=True)
-            for char in values[(counts >= threshold) & (values != 0)].tolist():
+            counts = np.bincount(following)  # by character id: counting, not sorting as np.unique would
+            counts[0] = 0
+            for char in np.flatnonzero(counts >= threshold).tolist():
                 found = following == char
                 found_docs, found_positions = docs[found], positions[found]
                 first = np.ones(len(found_docs), dtype=bool)

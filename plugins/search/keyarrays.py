@@ -81,26 +81,31 @@ def key_length(keys: np.ndarray) -> np.ndarray:
 
 def varint_sizes(values: np.ndarray) -> np.ndarray:
     """Bytes of the LEB128 varint of each (non-negative) value."""
-    values = values.astype(np.uint64)
     sizes = np.ones(len(values), dtype=np.int64)
-    for shift in range(7, 64, 7):
-        sizes += values >= np.uint64(1 << shift)
+    top = int(values.max()) if len(values) else 0
+    for shift in range(7, top.bit_length(), 7):  # only the sizes that occur: most values are small
+        sizes += values >= (1 << shift)
     return sizes
 
 
 def varints(values: np.ndarray) -> tuple[bytes, np.ndarray]:
     """The varints of values, concatenated, and the offset of each in them (len(values) + 1 offsets)."""
-    values = values.astype(np.uint64)
+    top = int(values.max()) if len(values) else 0
+    # 32 bits when they hold the values: half the memory to go through
+    values = values.astype(np.uint32 if top < 1 << 32 else np.uint64)
     sizes = varint_sizes(values)
     offsets = np.zeros(len(values) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
-    out = np.empty(offsets[-1], dtype=np.uint8)
-    at, longest = offsets[:-1], int(sizes.max()) if len(sizes) else 0
+    if top < 0x80:
+        return values.astype(np.uint8).tobytes(), offsets
+    # Each value's bytes in a row of the longest size, the continuation bit on all but its last; the
+    # rows' bytes up to each value's size, in order, are the varints.
+    longest = int(sizes.max())
+    rows = np.empty((len(values), longest), dtype=np.uint8)
     for j in range(longest):
-        rest = sizes > j
-        part = values[rest] >> np.uint64(7 * j)
-        out[at[rest] + j] = (part & np.uint64(0x7F)) | np.where(sizes[rest] > j + 1, 0x80, 0).astype(np.uint64)
-    return out.tobytes(), offsets
+        rows[:, j] = (values >> (7 * j)) & 0x7F
+    rows[:, :-1] |= (np.arange(1, longest) < sizes[:, None]).view(np.uint8) << 7
+    return rows[np.arange(longest) < sizes[:, None]].tobytes(), offsets
 
 
 def counted_gaps(values: np.ndarray, starts: np.ndarray) -> tuple[bytes, np.ndarray, np.ndarray]:
@@ -194,16 +199,16 @@ class Corpus:
         key = np.zeros(size, dtype=np.uint64)
         inside = np.ones(size, dtype=bool)
         shorts = []
+        # Shorter keys as reply (in the batch), key, body flag, piece code: sorted, the first of each key
+        # holds the head flag, or the body flag and the code of the first piece holding it.  All but the
+        # key are the position's, computed once for the GRAM - 1 lengths.
+        low = (((doc - start).astype(np.uint64) << np.uint64(_SHORT + 3)) | (body.astype(np.uint64) << np.uint64(2))
+               | (self.piece_codes(doc, position) * body))
         for i in range(GRAM):
             inside &= present[i:i + size]
             key |= chars[i] << np.uint64(CHAR_BITS * (GRAM - 1 - i))
             if i < GRAM - 1:
-                # reply (in the batch), key, body flag, piece code: sorted, the first of each key holds the
-                # head flag, or the body flag and the code of the first piece holding it
-                shorts.append(((doc[inside] - start).astype(np.uint64) << np.uint64(_SHORT + 3))
-                              | ((key[inside] >> np.uint64(64 - _SHORT)) << np.uint64(3))
-                              | (body[inside].astype(np.uint64) << np.uint64(2))
-                              | (self.piece_codes(doc[inside], position[inside]) * body[inside]))
+                shorts.append(low[inside] | ((key[inside] >> np.uint64(64 - _SHORT)) << np.uint64(3)))
         grams = np.empty(int(inside.sum()), dtype=RECORD)
         grams["key"], grams["doc"], grams["tag"] = key[inside], doc[inside], tag[inside]
         found = np.sort(np.concatenate(shorts))
