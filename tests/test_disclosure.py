@@ -116,9 +116,8 @@ def test_the_check_reads_again_only_what_changed_since_it_last_passed(tmp_path, 
     for name in ("a.html", "b.html"):
         (output / name).write_text("<p>答复正文</p>", encoding="utf-8")
     read = []
-    search = disclosure._search_file
-    monkeypatch.setattr(disclosure, "_search_file", lambda path, matcher, known: read.append(Path(path).name)
-                        or search(path, matcher, known))
+    search = disclosure._read
+    monkeypatch.setattr(disclosure, "_read", lambda path, size: read.append(Path(path).name) or search(path, size))
 
     def check(secrets):
         read.clear()
@@ -187,6 +186,28 @@ def test_a_large_file_is_searched_again_where_it_changed(tmp_path, basic_secrets
         assert 0 < sum(map(len, searched)) < everything / 10
     assert [(leak.path, leak.secret.text) for leak in found] == [(name, WITHHELD_SENTENCE)]
     assert found == disclosure.leaks(output, basic_secrets)  # as a check from nothing finds
+
+
+def test_files_searched_together_are_searched_apart(tmp_path, basic_secrets):
+    """Small files' views are searched in one call, joined: a secret is found in each file that holds
+    it, and not across the join of two files."""
+    half = len(WITHHELD_SENTENCE) // 2
+    matcher = disclosure._Matcher({WITHHELD_SENTENCE})
+    parts = [f"甲{WITHHELD_SENTENCE}".encode(), WITHHELD_SENTENCE[:half].encode(), WITHHELD_SENTENCE[half:].encode(),
+             b"", f"{WITHHELD_SENTENCE}乙".encode()]
+    assert matcher.find_each(parts) == [(0, WITHHELD_SENTENCE), (4, WITHHELD_SENTENCE)]
+    (tmp_path / "a.html").write_text(f"<p>{WITHHELD_SENTENCE}</p>", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(WITHHELD_SENTENCE[:half], encoding="utf-8")
+    (tmp_path / "c.txt").write_text(WITHHELD_SENTENCE[half:], encoding="utf-8")
+    (tmp_path / "d.json").write_text(f'"{WITHHELD_SENTENCE}"', encoding="utf-8")
+    found = disclosure.leaks(tmp_path, basic_secrets)
+    assert [(leak.path, leak.secret.text) for leak in found] == [("a.html", WITHHELD_SENTENCE),
+                                                                  ("d.json", WITHHELD_SENTENCE)]
+
+
+def test_a_file_read_while_it_grows_is_read_whole(tmp_path):
+    (tmp_path / "a.html").write_bytes(b"x" * 5000)
+    assert disclosure._read(str(tmp_path / "a.html"), 10) == b"x" * 5000
 
 
 def test_the_output_check_runs_after_every_other_finalized_receiver(tmp_path):

@@ -29,10 +29,12 @@ reply changes one record of each open-data export.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import gzip
 import hashlib
 import html
+import itertools
 import json
 import marshal
 import os
@@ -56,8 +58,9 @@ _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKUP = re.compile(r"^\s*(?:[-+]|\d+[.)、])\s+|[*_`>#]+", re.M)
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
-_TAG = re.compile(r"<[^<>]*>")
+_TAG = re.compile(rb"<[^<>]*>")
 _JS_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_JS_ESCAPE_UTF8 = re.compile(rb"\\u([0-9a-fA-F]{4})")
 _MARKUP_SUFFIXES = {".html", ".htm", ".xml", ".atom", ".rss", ".svg"}
 #: Files up to this size are read whole; larger ones (not markup, not gzip) in pieces of about PIECE.
 LARGE = 2 * 1024 * 1024
@@ -164,6 +167,18 @@ class _Matcher:
             return set()
         return {self.texts[i] for i, _, _ in self._automaton.find_matches_as_indexes(data, overlapping=True)}
 
+    def find_each(self, parts: list[bytes]) -> list[tuple[int, str]]:
+        """(i, text) for each text in UTF-8 parts[i], all parts searched in one call: joined by 0xFF, a
+        byte that UTF-8 never holds, so that no text is found across two parts.  One call per batch
+        of small files, instead of one per file and view, saves a tenth of the check."""
+        if self._automaton is None or not parts:
+            return []
+        matches = self._automaton.find_matches_as_indexes(b"\xff".join(parts), overlapping=True)
+        if not matches:
+            return []
+        starts = list(itertools.accumulate(len(part) + 1 for part in parts))
+        return [(bisect.bisect_right(starts, start), self.texts[i]) for i, start, _ in matches]
+
 
 def _occurring(texts: set[str], haystacks) -> set[str]:
     """Which of `texts` occur in one of `haystacks`: a single pass over each."""
@@ -185,52 +200,66 @@ def _published_text(reply) -> str:
 def readable_views(path, data: bytes) -> list[str]:
     """The text of an output file (`path`: a str or a Path) as written, and as a reader or a script
     would decode it."""
-    path = os.fspath(path)
+    return [view.decode("utf-8", "surrogatepass") for view in _utf8_views(os.fspath(path), data)]
+
+
+def _utf8_views(path: str, data: bytes) -> list[bytes]:
+    """readable_views in UTF-8 (surrogatepass: a \\u view may hold half of a \\ud842\\udfb7 pair; its
+    bytes, ED A0…, are never the start of a secret's valid UTF-8, so they only separate, as the half
+    does in the text).  Made on the bytes: a file as written needs no decoding and its views no
+    encoding for the search, and a tag or an entity is ASCII, which UTF-8 holds nowhere else."""
     if data[:2] == b"\x1f\x8b":  # gzip (the search index's snippet text): what the browser unpacks
         try:
-            return readable_views(os.path.splitext(path)[0], gzip.decompress(data))
+            return _utf8_views(os.path.splitext(path)[0], gzip.decompress(data))
         except (OSError, EOFError):
             pass
-    text = data.decode("utf-8", "ignore")
-    return [text, *_decoded_views(_suffix(path), text)]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:  # read as a text editor would, invalid bytes dropped
+        data = data.decode("utf-8", "ignore").encode("utf-8")
+    return [data, *_decoded_views(_suffix(path), data)]
 
 
 def _suffix(path: str) -> str:
     return os.path.splitext(path)[1].lower()
 
 
-def _decoded_views(suffix: str, text: str) -> list[str]:
-    """readable_views but the text as written."""
+def _decoded_views(suffix: str, data: bytes) -> list[bytes]:
+    """_utf8_views but the text as written, from its valid UTF-8 `data`."""
     views = []
     if suffix in _MARKUP_SUFFIXES:
-        plain = _unescape(_TAG.sub("", text))
+        plain = _unescape(_TAG.sub(b"", data))
         views.append(plain)
-        if "<" in plain:  # feeds carry the page's HTML escaped once more
-            views.append(_unescape(_TAG.sub("", plain)))
+        if b"<" in plain:  # feeds carry the page's HTML escaped once more
+            views.append(_unescape(_TAG.sub(b"", plain)))
     elif suffix == ".json":
         try:
-            views.append(json.dumps(json.loads(text), ensure_ascii=False))
+            views.append(json.dumps(json.loads(data.decode("utf-8")), ensure_ascii=False)
+                         .encode("utf-8", "surrogatepass"))
         except ValueError:
             pass
-    if "\\u" in text:
-        views.append(_JS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text))
+    if b"\\u" in data:
+        views.append(_JS_ESCAPE_UTF8.sub(lambda m: chr(int(m.group(1), 16)).encode("utf-8", "surrogatepass"), data))
     return views
 
 
-_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#34;", '"'), ("&#39;", "'"), ("&amp;", "&"))
+_ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&#34;", b'"'), (b"&#39;", b"'"),
+             (b"&amp;", b"&"))
 
 
-def _unescape(text: str) -> str:
-    """html.unescape(text), quicker for what templates and feeds write: when every & starts one of
-    _ENTITIES, replacing them in turn, &amp; last (so that &amp;lt; stays &lt;), gives the same text."""
-    ampersands = text.count("&")
+def _unescape(data: bytes) -> bytes:
+    """html.unescape of UTF-8 `data`, quicker for what templates and feeds write: when every & starts
+    one of _ENTITIES, replacing them in turn, &amp; last (so that &amp;lt; stays &lt;), gives the same."""
+    ampersands = data.count(b"&")
     if not ampersands:
-        return text
-    if ampersands != sum(text.count(entity) for entity, _ in _ENTITIES):
-        return html.unescape(text)
-    for entity, character in _ENTITIES:
-        text = text.replace(entity, character)
-    return text
+        return data
+    counts = [data.count(entity) for entity, _ in _ENTITIES]
+    if ampersands != sum(counts):
+        return html.unescape(data.decode("utf-8", "surrogatepass")).encode("utf-8", "surrogatepass")
+    for (entity, character), count in zip(_ENTITIES, counts):
+        if count:
+            data = data.replace(entity, character)
+    return data
 
 
 class _Stream:
@@ -357,8 +386,9 @@ def _search_large(handle, suffix: str, matcher: _Matcher, known=frozenset()) -> 
                 handle.seek(0)
                 return _search_streamed(handle, suffix, matcher), []
             views = _large_views(piece.decode("utf-8", "ignore"), suffix)
-            for tail, view in zip(before_views, views):
-                found |= matcher.find((tail[len(tail) - keep:] if keep else "") + view)
+            windows = {(tail[len(tail) - keep:] if keep else "") + view for tail, view in zip(before_views, views)}
+            for window in windows:  # a piece without \u escapes is searched once as written
+                found |= matcher.find(window)
         before, before_views, previous = digest, views, piece
     return found, units
 
@@ -384,25 +414,37 @@ def _search_streamed(handle, suffix: str, matcher: _Matcher) -> set[str]:
     return found
 
 
-def _search_file(path: str, matcher: _Matcher, known=frozenset()) -> tuple[set[str], list[str]]:
-    """The secrets in the file at `path`, and its units (a large file's; _search_large)."""
-    suffix = _suffix(path)
-    with open(path, "rb") as handle:
-        large = os.fstat(handle.fileno()).st_size > LARGE and handle.peek(2)[:2] != b"\x1f\x8b"
-        if large and suffix not in _MARKUP_SUFFIXES:
-            return _search_large(handle, suffix, matcher, known)
-        data = handle.read()
-    try:
-        text = data.decode("utf-8") if data[:2] != b"\x1f\x8b" else None
-    except UnicodeDecodeError:
-        text = None
-    if text is None:  # gzip, or not UTF-8 (read as readable_views does, invalid bytes dropped)
-        views, found = readable_views(path, data), set()
+def _file_views(path: str, size: int, matcher: _Matcher, known=frozenset()) -> tuple[list[bytes], set[str], list[str]]:
+    """The views of the file at `path` (`size` bytes when listed) to be searched, each once; and for a
+    large file, searched here piece by piece (no views then), the secrets in it and its units."""
+    if size <= LARGE:
+        data = _read(path, size)
     else:
-        views, found = _decoded_views(suffix, text), matcher.find_in_utf8(data)
-    for view in views:
-        found |= matcher.find(view)
-    return found, []
+        with open(path, "rb") as handle:
+            if handle.peek(2)[:2] != b"\x1f\x8b" and _suffix(path) not in _MARKUP_SUFFIXES:
+                return [], *_search_large(handle, _suffix(path), matcher, known)
+            data = handle.read()
+    views = []
+    for view in _utf8_views(path, data):
+        if view not in views:  # a page without tags or entities reads as written
+            views.append(view)
+    return views, set(), []
+
+
+def _read(path: str, size: int) -> bytes:
+    """The bytes of the file at `path`, `size` long when listed: one read without a file object, a
+    third of the time of open().read() for the 175,000 small files of a 10,000-reply site."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        data = os.read(descriptor, size + 1)
+        if len(data) == size:
+            return data
+        chunks = [data]  # changed since it was listed: read to its end
+        while chunks[-1]:
+            chunks.append(os.read(descriptor, PIECE))
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 def _files(folder: str) -> dict[str, tuple[int, int, int]]:
@@ -455,7 +497,7 @@ def leaks(output_path, found: list[Secret], workers: int = 1, record: str | None
         digest = _digest(by_text)
         checked, units = _checked(record, digest)
         names = [name for name in names if checked.get(name) != stats[name]]
-    paths = [(name, os.path.join(folder, name)) for name in names]
+    paths = [(name, os.path.join(folder, name), stats[name][0]) for name in names]
     _JOB.update(matcher=_Matcher(by_text), units=units)
     try:
         chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
@@ -504,16 +546,32 @@ def _record(record: str, digest: str, stats: dict[str, tuple], units: dict[str, 
 #: What the forked workers of `leaks` read (set before they start, so they inherit it).
 _JOB: dict = {}
 _CHUNK = 2000  # files a worker searches per task
+BATCH = 4 * 1024 * 1024  # bytes of small files' views searched in one call (_Matcher.find_each)
 
 
-def _hits(paths: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
-    """(name, secret text) of each secret in each of `paths` (`_files`), by its name or content; the
-    units of the large files among them."""
+def _hits(paths: list[tuple[str, str, int]]) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    """(name, secret text) of each secret in each of `paths` (name, path, size: `_files`), by its name
+    or content; the units of the large files among them."""
     matcher, known = _JOB["matcher"], _JOB["units"]
     found, units = [], {}
-    for name, path in paths:
-        texts, units[name] = _search_file(path, matcher, frozenset(known.get(name, ())))
-        found.extend((name, text) for text in matcher.find(name) | texts)
+    parts, owners, size = [], [], 0
+
+    def search():
+        found.extend((owners[i], text) for i, text in matcher.find_each(parts))
+        parts.clear()
+        owners.clear()
+
+    for name, path, listed in paths:
+        views, texts, units[name] = _file_views(path, listed, matcher, frozenset(known.get(name, ())))
+        found.extend((name, text) for text in texts)
+        for part in (name.encode("utf-8", "surrogatepass"), *views):
+            parts.append(part)
+            owners.append(name)
+            size += len(part)
+        if size >= BATCH:
+            search()
+            size = 0
+    search()
     return found, {name: kept for name, kept in units.items() if kept}
 
 
