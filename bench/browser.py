@@ -122,7 +122,7 @@ def our_urls(site: Path) -> dict[int, str]:
     return {int(p.stem): json.loads(gzip.decompress(p.read_bytes()))["u"] for p in folder.glob("*.gz")}
 
 
-class _Traffic:
+class Traffic:
     """Responses of one page: (resource type, bytes), appended as requests finish."""
 
     def __init__(self, page):
@@ -212,7 +212,7 @@ def _one(browser, engine, url, query, truth, ids, query_set, timeout_ms) -> Meas
         context = browser.new_context()
         context.add_init_script(_TIMING)
         page = context.new_page()
-        traffic = _Traffic(page)
+        traffic = Traffic(page)
         page.goto(url, wait_until="load")
         measure.first_ms = _submit(page, query.text, timeout_ms)
         traffic.settle()
@@ -224,7 +224,7 @@ def _one(browser, engine, url, query, truth, ids, query_set, timeout_ms) -> Meas
         context = browser.new_context()
         context.add_init_script(_TIMING)
         page = context.new_page()
-        traffic = _Traffic(page)
+        traffic = Traffic(page)
         page.goto(url, wait_until="load")
         _submit(page, warm, timeout_ms)
         traffic.settle()

@@ -147,7 +147,7 @@ def test_a_response_is_counted_before_the_traffic_settles():
                 marks.append(traffic.mark())
             return {"responseBodySize": 500, "responseHeadersSize": 200}
 
-    traffic = browser._Traffic(Page())
+    traffic = browser.Traffic(Page())
     request = Request()
     traffic._started(request)
     traffic._finished(request)
