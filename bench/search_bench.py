@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests"), str(ROOT / "bench")]
+sys.path[:0] = [str(ROOT), str(ROOT / "plugins"), str(ROOT / "tests"), str(ROOT / "bench")]
 
 import corpus  # noqa: E402
 
@@ -84,6 +84,7 @@ def build(content: Path, output: Path, timings: dict) -> None:
 def browser_measures(output: Path) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
+    from bench.browser import Traffic
     from conftest import CHROMIUM, CHROMIUM_ARGS
     from serve import serve
 
@@ -92,45 +93,43 @@ def browser_measures(output: Path) -> list[dict]:
     with serve(output) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
-        def run_query(page, q, log):
-            log.clear()
+        def run_query(page, q, traffic):
+            # Every response of what came before is recorded before the mark (see Traffic).
+            traffic.settle()
+            mark = traffic.mark()
             page.evaluate("window.jySearchLast = null")
             page.fill("#search-q", q)
             page.click("form.js-search-form button[type=submit]")
             page.wait_for_function(done)
-            page.wait_for_timeout(50)
-            return sum(size for _, size in log), len(log)
+            traffic.settle()
+            return sum(size for _, _, size in traffic.seen[mark:]), len(traffic.seen) - mark
 
         for q in QUERIES:
             row = {"query": q}
             context = browser.new_context()
             page = context.new_page()
-            log: list = []
-            page.on("requestfinished", lambda r: log.append(
-                (r.url, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"])))
+            traffic = Traffic(page)
             page.goto(base + "/search/")
             page.wait_for_load_state("networkidle")
-            row["page_bytes"] = sum(size for url, size in log
+            traffic.settle()
+            row["page_bytes"] = sum(size for _, url, size in traffic.seen
                                     if "/search/index/" not in url and not url.split("?")[0].endswith(".js"))
-            script = [size for url, size in log if url.split("?")[0].endswith("search.js")]
-            log[:] = []
-            row["first_bytes"], row["first_requests"] = run_query(page, q, log)
+            script = [size for _, url, size in traffic.seen if url.split("?")[0].endswith("search.js")]
+            row["first_bytes"], row["first_requests"] = run_query(page, q, traffic)
             row["first_bytes"] += sum(script)
             row["found"] = int(page.get_attribute("#search-results", "data-count"))
             context.close()
 
             context = browser.new_context()
             page = context.new_page()
-            log = []
-            page.on("requestfinished", lambda r: log.append(
-                (r.url, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"])))
+            traffic = Traffic(page)
             page.goto(base + "/search/")
-            run_query(page, WARM_UP if q != WARM_UP else QUERIES[0], log)
-            row["second_bytes"], row["second_requests"] = run_query(page, q, log)
+            run_query(page, WARM_UP if q != WARM_UP else QUERIES[0], traffic)
+            row["second_bytes"], row["second_requests"] = run_query(page, q, traffic)
             # The same query again: every file is loaded, so this is the time to results after the data.
             times = []
             for _ in range(5):
-                run_query(page, q, log)
+                run_query(page, q, traffic)
                 times.append(page.evaluate("window.jySearchLast.ms"))
             row["ms_after_data"] = round(statistics.median(times), 1)
             context.close()

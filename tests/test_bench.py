@@ -130,3 +130,31 @@ def test_folders_of_an_earlier_run_are_moved_aside_and_deleted_after_the_measure
     builds.empty_trash(work)
     assert list(work.iterdir()) == []
 
+
+
+def test_a_response_is_counted_before_the_traffic_settles():
+    """Reading a response's sizes waits on the browser, and the measuring code runs meanwhile: it must
+    not find the traffic settled and take its mark before the response is recorded, or the warm-up
+    query's last responses count in the next query's bytes."""
+    from bench import browser
+
+    class Page:
+        def on(self, event, handler):
+            pass
+
+    marks = []  # the marks the measuring code would take while the sizes are read
+
+    class Request:
+        resource_type, url = "fetch", "http://127.0.0.1/search/index/r/1.gz"
+
+        def sizes(self):
+            if traffic.pending == 0:
+                marks.append(traffic.mark())
+            return {"responseBodySize": 500, "responseHeadersSize": 200}
+
+    traffic = browser.Traffic(Page())
+    request = Request()
+    traffic._started(request)
+    traffic._finished(request)
+    assert marks == [] and traffic.pending == 0
+    assert traffic.since(0) == (700, 0, 1)
