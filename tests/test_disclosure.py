@@ -142,9 +142,8 @@ def test_a_check_among_some_files_leaves_the_record_of_the_others_as_it_was(tmp_
     for name in ("a.html", "b.html", "index/x.bin"):
         (output / name).write_text("<p>答复正文</p>", encoding="utf-8")
     read = []
-    search = disclosure._search_file
-    monkeypatch.setattr(disclosure, "_search_file", lambda path, matcher, known: read.append(Path(path).name)
-                        or search(path, matcher, known))
+    search = disclosure._read
+    monkeypatch.setattr(disclosure, "_read", lambda path, size: read.append(Path(path).name) or search(path, size))
 
     def check(among=None):
         read.clear()
