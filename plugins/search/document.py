@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 
-from browse import names
 from replies import plaintext, schema
 from replies.templating import cn_date
 
@@ -44,6 +43,8 @@ def people(reply) -> list:
 
 
 def head_items(reply) -> list[str]:
+    from browse import names  # here and in deputy_keys: the search child (export.py) loads no pinyin tables
+
     items = [reply.title, reply.number, reply.number_label, reply.doc_no or ""]
     for person in people(reply):
         items += [person.name, names.full(person.name), names.initials(person.name)]
@@ -115,6 +116,7 @@ def record(article) -> dict:
         "people": "、".join(str(p) for p in people(reply)),
         "deputies": sorted({k for p in people(reply) for k in deputy_keys(p.name)}),
         "deputy_pages": deputy_pages(article),
+        "page_keys": [deputy_keys(name) for name, _, _ in deputy_pages(article)],  # of each page's deputy
         "meta": meta,
         "letter": letter,
         "facets": {
@@ -135,6 +137,8 @@ def normalised_text(record: dict) -> str:
 
 def deputy_keys(name: str) -> list[str]:
     """The normalised strings that name a deputy: the name, its full pinyin and its initials."""
+    from browse import names
+
     return [k for k in dict.fromkeys([analyzer.normalise(name), names.full(name), names.initials(name)]) if k]
 
 

@@ -1245,22 +1245,22 @@ def _write_deputies(records, out: _Writer, previous: dict | None) -> tuple[dict,
     so that the browser asks only for terms that can be keys: a long Chinese phrase is not a name unless
     it is one of those few, a short one not unless it starts as one does.  Also what the export's record
     keeps of them: when the deputies' pages and replies are those of the `previous` export (the record's),
-    its files are kept and its manifest part reused (the pinyin of every name took 0.4 s a rebuild)."""
+    its files are kept and its manifest part reused.  Each page's keys come with the records
+    (document.record): the pinyin tables would add ~50 MB to the process exporting them."""
     pages: dict[str, dict] = {}
     for i, record in enumerate(records):
-        for name, delegation, url in record.get("deputy_pages", []):
-            page = pages.setdefault(url, {"name": name, "delegation": delegation, "url": url, "docs": []})
+        for (name, delegation, url), keys in zip(record["deputy_pages"], record["page_keys"]):
+            page = pages.setdefault(url, {"name": name, "delegation": delegation, "url": url, "keys": keys,
+                                          "docs": []})
             page["docs"].append(i)
-    # The records' deputy keys too: they change with the pinyin code, which the pages do not show.
-    digest = hashlib.sha256(repr((DEPUTY_SHARD_BYTES, NAME_LENGTH, sorted(pages.items()),
-                                  [record.get("deputies") for record in records])).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(repr((DEPUTY_SHARD_BYTES, NAME_LENGTH, sorted(pages.items()))).encode("utf-8")).hexdigest()
     if previous and previous.get("digest") == digest and all(f in out.previous for f in previous["files"]):
         for relative in previous["files"]:
             out.keep(relative)
         return previous["manifest"], previous
     by_key: dict[str, list] = defaultdict(list)
     for page in sorted(pages.values(), key=lambda p: p["url"]):
-        for key in document.deputy_keys(page["name"]):
+        for key in page["keys"]:
             by_key[key].append([page["name"], page["delegation"] or "", page["url"], page["docs"]])
     size = sum(len(json.dumps(v, ensure_ascii=False)) + len(k) for k, v in by_key.items())
     count = _power_of_two(size, DEPUTY_SHARD_BYTES)

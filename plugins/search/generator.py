@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import marshal
 import os
@@ -134,6 +135,8 @@ class SearchGenerator(Generator):
 
     def generate_output(self, writer):
         # The other generators' pages are checked for withheld text while the child still works.
+        gc.collect()
+        workers.return_free_memory()
         try:
             disclosure.verify_written(self.settings, self.output_path, pending=self.target)
         except BaseException:
