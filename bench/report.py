@@ -167,18 +167,20 @@ def render(r: dict) -> str:
     s = r.get("index")
     if s:
         lines += ["## Search index step", "",
-                  "Ours: the search plugin's phases in the full build: its records, then the Whoosh index "
-                  "and the static export in a child process while the build renders its pages (wall = the "
-                  "records' phase and the child's own time, CPU = both with the child's workers); memory = "
-                  "the larger of what the records' phase added to the build's resident memory and the "
-                  "child's peak with its largest worker's.  Pagefind: its own process indexing the built "
-                  "reply pages (memory = its peak).", "",
+                  "Each alone, in processes of its own, after the builds, memory = the peak of the summed "
+                  "proportional memory of its processes: ours = the Whoosh index and the static export of "
+                  "the built site's search records into empty folders (bench/search_alone.py, the child "
+                  "process a build runs); Pagefind = its indexing of the built reply pages.  In the full "
+                  "build, the same step runs beside the rendering of the pages: its figures there (the "
+                  "records' phase and the child's own time, CPU with the child's workers, memory = the "
+                  "child's peak with its largest worker's) in the last row.", "",
                   "| indexer | wall | CPU | memory | files | size |", "|---|---|---|---|---|---|"]
-        for key, label in (("ours", "this project (Whoosh + static export)"), ("pagefind", "Pagefind")):
-            item = s.get(key)
+        rows = [("this project (Whoosh + static export)", s.get("ours")), ("Pagefind", s.get("pagefind")),
+                ("this project, in the full build, sharing the cores", (s.get("ours") or {}).get("in_build"))]
+        for label, item in rows:
             if item:
                 lines.append(f"| {label} | {_s(item['wall'])} | {_s(item['cpu'])} | {_mb(item['memory_mb'])} | "
-                             f"{item.get('files', 0):,} | {item.get('bytes', 0) / MB:.1f} MB |")
+                             + (f"{item['files']:,} | {item['bytes'] / MB:.1f} MB |" if "files" in item else " | |"))
         lines += [""]
 
     rows = r.get("search")

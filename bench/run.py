@@ -2,7 +2,8 @@
 
 1. generate N replies (bench/corpus.py, fixed seed) and their bare-Pelican copy (bench/bare.py);
 2. build this project and bare Pelican, full then incremental (bench/builds.py);
-3. index our built site with Pagefind (bench/pagefind.py), beside our own search-index step;
+3. run our search-index step alone on the built site's records (bench/search_alone.py) and index the
+   built site with Pagefind (bench/pagefind.py);
 4. run the query set in headless Chromium on our search page and on Pagefind's (bench/browser.py);
 5. write the report to bench/results/<date>-<N>.md and latest.md (bench/report.py), with the raw
    figures in <date>-<N>.json.
@@ -120,8 +121,15 @@ def run(replies: int, seed: int, work: Path, results: Path, pagefind_too: bool =
     search_step = builds.search_step(phases)
     if search_step:
         files, size = builds.folder_size(ours.output / "search" / "index")
-        index["ours"] = {"wall": search_step["wall"], "cpu": search_step["cpu"], "memory_mb": search_step["added_mb"],
-                         "files": files, "bytes": size}
+        # As Pagefind's: the step alone, in its own processes, on the site as built last.
+        alone = measure.run("ours_search_alone", [sys.executable, str(BENCH / "search_alone.py"), str(ours.content),
+                                                  str(ours.cache), str(site_work / "search-alone")],
+                            logs / "ours_search_alone.log")
+        builds.discard(site_work / "search-alone")
+        index["ours"] = {"wall": alone.wall, "cpu": alone.cpu, "memory_mb": alone.peak_mb, "files": files,
+                         "bytes": size, "in_build": {"wall": search_step["wall"], "cpu": search_step["cpu"],
+                                                     "memory_mb": search_step["added_mb"]}}
+        _say(f"search-index step alone: {alone.wall:.1f} s wall, {alone.cpu:.1f} s CPU, {alone.peak_mb:,.0f} MB")
     else:
         notes.append("The build has no search plugin (issue 4): our search-index step was not measured.")
     if pagefind_too:

@@ -43,15 +43,21 @@ def test_the_report_has_every_build_step_and_target(smoke):
 
 
 def test_the_probe_measured_the_search_index_step(smoke):
-    _, result = smoke
+    path, result = smoke
     generators = {p["generator"] for p in result["phases"]}
     assert {"ArticlesGenerator", "SearchGenerator"} <= generators
     assert result["index"]["ours"]["files"] > 0 and result["index"]["ours"]["bytes"] > 0
     # The Whoosh update and the export run in a child process: their own times count, not the wait.
     child = {p["phase"]: p for p in result["phases"] if p["generator"] == "SearchGenerator (child process)"}
     assert set(child) == {"index", "export"} and all(p["concurrent"] and p["cpu"] > 0 for p in child.values())
-    assert result["index"]["ours"]["wall"] > child["index"]["wall"] + child["export"]["wall"]
-    assert result["index"]["ours"]["cpu"] > child["index"]["cpu"] + child["export"]["cpu"]
+    in_build = result["index"]["ours"]["in_build"]
+    assert in_build["wall"] > child["index"]["wall"] + child["export"]["wall"]
+    assert in_build["cpu"] > child["index"]["cpu"] + child["export"]["cpu"]
+    # The step alone, as Pagefind's: its own processes, on the built site's records.
+    alone = result["index"]["ours"]
+    assert alone["wall"] > 0 and alone["cpu"] > 0 and alone["memory_mb"] > 10
+    log = (path.parent.parent / "work" / "50" / "logs" / "ours_search_alone.log").read_text(encoding="utf-8")
+    assert f"{result['public']} records: {result['public']} indexed, 0 removed, 0 unchanged" in log
 
 
 def test_every_query_ran_in_the_browser_with_exact_answers(smoke):

@@ -451,3 +451,26 @@ def test_a_stopped_index_process_ends_and_leaves_no_file(basic, tmp_path):
     indexing.stop()
     assert indexing._process.returncode is not None
     assert not any(p.name.endswith((".records", ".out")) for p in tmp_path.iterdir())
+
+
+def test_the_child_reads_only_the_frames_of_the_records_it_is_asked_for(tmp_path, monkeypatch):
+    """After one edit the index update needs one record: it reads one frame of the job file, not all."""
+    from search import index
+
+    monkeypatch.setattr(index._Job, "FRAME", 3)
+    records = [{"key": f"{i}/", "hash": f"h{i}", "text": "文" * i} for i in range(10)]
+    path = tmp_path / "job"
+    index._Job.write(str(path), records, {"page_size": 5})
+    with index._Job(str(path)) as job:
+        assert job.head["hashes"] == [(r["key"], r["hash"]) for r in records] and len(job.head["starts"]) == 4
+        assert job.head["export"] == {"page_size": 5}
+        assert list(job.of(None)) == records
+        assert list(job.of({"9/", "4/"})) == [records[4], records[9]]
+        first, second = job.head["starts"][:2]
+    data = bytearray(path.read_bytes())
+    data[first:second] = b"\xff" * (second - first)  # the first frame unreadable: it must not be read
+    path.write_bytes(bytes(data))
+    with index._Job(str(path)) as job:
+        assert list(job.of({"4/"})) == [records[4]]
+        with pytest.raises(ValueError):
+            list(job.of({"1/"}))

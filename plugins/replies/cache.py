@@ -73,6 +73,10 @@ class FileCache:
         """The value put in this build, else the previous build's."""
         return self._new[key] if key in self._new else self._old.get(key, default)
 
+    def previous(self) -> list:
+        """Every value of the previous build."""
+        return list(self._old.values())
+
     def put(self, key, value) -> None:
         """Keep `value` for the next build; what is not put is forgotten when saved."""
         self._new[key] = value
