@@ -175,12 +175,13 @@ def render(r: dict) -> str:
                   "records' phase and the child's own time, CPU with the child's workers, memory = the "
                   "child's peak with its largest worker's) in the last row.", "",
                   "| indexer | wall | CPU | memory | files | size |", "|---|---|---|---|---|---|"]
-        rows = [("this project (Whoosh + static export)", s.get("ours")), ("Pagefind", s.get("pagefind")),
-                ("this project, in the full build, sharing the cores", (s.get("ours") or {}).get("in_build"))]
+        ours = s.get("ours") or {}
+        rows = [("this project (Whoosh + static export)", ours), ("Pagefind", s.get("pagefind")),
+                ("this project, in the full build, sharing the cores", {**ours, **ours.get("in_build", {})})]
         for label, item in rows:
-            if item:
+            if item and "wall" in item:
                 lines.append(f"| {label} | {_s(item['wall'])} | {_s(item['cpu'])} | {_mb(item['memory_mb'])} | "
-                             + (f"{item['files']:,} | {item['bytes'] / MB:.1f} MB |" if "files" in item else " | |"))
+                             f"{item.get('files', 0):,} | {item.get('bytes', 0) / MB:.1f} MB |")
         lines += [""]
 
     rows = r.get("search")

@@ -70,8 +70,10 @@ def _say(message: str) -> None:
 
 
 def run(replies: int, seed: int, work: Path, results: Path, pagefind_too: bool = True, browser_too: bool = True,
-        command: str = "", chromium=None, incremental_too: bool = True, bare_too: bool = True) -> Path:
-    """The whole benchmark; `chromium`: a Playwright browser to reuse (the smoke test passes its own)."""
+        command: str = "", chromium=None, incremental_too: bool = True, bare_too: bool = True,
+        alone_too: bool | None = None) -> Path:
+    """The whole benchmark; `chromium`: a Playwright browser to reuse (the smoke test passes its own);
+    `alone_too`: our search-index step alone too, for the comparison with Pagefind (with it, unless told)."""
     site_work = work / str(replies)
     logs = site_work / "logs"
     content = site_work / "content"
@@ -121,15 +123,16 @@ def run(replies: int, seed: int, work: Path, results: Path, pagefind_too: bool =
     search_step = builds.search_step(phases)
     if search_step:
         files, size = builds.folder_size(ours.output / "search" / "index")
-        # As Pagefind's: the step alone, in its own processes, on the site as built last.
-        alone = measure.run("ours_search_alone", [sys.executable, str(BENCH / "search_alone.py"), str(ours.content),
-                                                  str(ours.cache), str(site_work / "search-alone")],
-                            logs / "ours_search_alone.log")
-        builds.discard(site_work / "search-alone")
-        index["ours"] = {"wall": alone.wall, "cpu": alone.cpu, "memory_mb": alone.peak_mb, "files": files,
-                         "bytes": size, "in_build": {"wall": search_step["wall"], "cpu": search_step["cpu"],
-                                                     "memory_mb": search_step["added_mb"]}}
-        _say(f"search-index step alone: {alone.wall:.1f} s wall, {alone.cpu:.1f} s CPU, {alone.peak_mb:,.0f} MB")
+        index["ours"] = {"files": files, "bytes": size, "in_build": {
+            "wall": search_step["wall"], "cpu": search_step["cpu"], "memory_mb": search_step["added_mb"]}}
+        if pagefind_too if alone_too is None else alone_too:
+            # As Pagefind's: the step alone, in its own processes, on the site as built last.
+            alone = measure.run("ours_search_alone", [sys.executable, str(BENCH / "search_alone.py"),
+                                                      str(ours.content), str(ours.cache), str(site_work / "search-alone")],
+                                logs / "ours_search_alone.log")
+            builds.discard(site_work / "search-alone")
+            index["ours"].update(wall=alone.wall, cpu=alone.cpu, memory_mb=alone.peak_mb)
+            _say(f"search-index step alone: {alone.wall:.1f} s wall, {alone.cpu:.1f} s CPU, {alone.peak_mb:,.0f} MB")
     else:
         notes.append("The build has no search plugin (issue 4): our search-index step was not measured.")
     if pagefind_too:

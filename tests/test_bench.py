@@ -23,7 +23,7 @@ from bench import bare, builds, queries, run  # noqa: E402
 def smoke(tmp_path_factory, browser):
     folder = tmp_path_factory.mktemp("bench")
     path = run.run(50, 1, folder / "work", folder / "results", pagefind_too=False, command="invoke bench --replies 50",
-                   chromium=browser)
+                   chromium=browser, alone_too=True)
     return path, json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
 
 
