@@ -109,7 +109,10 @@ def update(folder: str, records, hashes: dict | None = None) -> Stats:
     if hashes is None:
         listed = list(records)
         hashes = {r["key"]: r["hash"] for r in listed}
-        records = lambda keys: (r for r in listed if r["key"] in keys)  # noqa: E731
+
+        def records(keys):
+            return (r for r in listed if r["key"] in keys)
+
     ix = open_index(folder, create=True)
     with ix.reader() as reader:
         indexed = {fields["key"]: fields["hash"] for fields in reader.all_stored_fields()}
@@ -238,7 +241,7 @@ class Indexing:
         code = self._process.wait()
         outcome = self._finish()
         if code == 0 and "stats" in outcome:
-            from .export import Summary  # not imported by builds without the export's numpy
+            from .export import Summary  # here: the command line's search loads this module, not the export
 
             summary = outcome.get("summary")
             return Done(Stats(**outcome["stats"]), summary and Summary(**summary), outcome.get("files"),
