@@ -474,3 +474,21 @@ def test_the_child_reads_only_the_frames_of_the_records_it_is_asked_for(tmp_path
         assert list(job.of({"4/"})) == [records[4]]
         with pytest.raises(ValueError):
             list(job.of({"1/"}))
+
+
+def test_a_site_too_large_for_the_child_is_exported_by_the_build_the_same(basic, tmp_path, monkeypatch):
+    """Above EXPORT_IN_CHILD_REPLIES the build exports after its pages, with the same index, and a
+    rebuild from that export then takes the child's way as usual."""
+    def index_of(output):
+        folder = output / "search" / "index"
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    monkeypatch.setattr(generator, "EXPORT_IN_CHILD_REPLIES", 3)  # the basic fixture has 4 public replies
+    calls = []
+    real = generator.export.export_or_keep
+    monkeypatch.setattr(generator.export, "export_or_keep", lambda *a, **k: calls.append(1) or real(*a, **k))
+    large = build(FIXTURES / "basic", tmp_path / "large" / "output")
+    assert calls == [1]  # in this process
+    assert index_of(large) == index_of(basic) and len(index_of(large)) > 50
+    monkeypatch.setattr(generator, "EXPORT_IN_CHILD_REPLIES", 4)
+    assert index_of(build(FIXTURES / "basic", large)) == index_of(basic) and calls == [1]
