@@ -82,8 +82,6 @@ def _child_steps(generator, name: str) -> None:
         _phases.append({"generator": f"{name} (child process)", "phase": step, "wall": timing["wall"],
                         "cpu": timing["cpu"], "peak_mb": timing["peak_mb"] + timing["worker_peak_mb"],
                         "added_mb": timing["peak_mb"] + timing["worker_peak_mb"], "concurrent": True})
-    if hasattr(generator, "timings"):
-        generator.timings = None  # taken once
 
 
 def instrument(generator):

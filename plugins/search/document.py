@@ -103,6 +103,7 @@ def record(article) -> dict:
     head = "\n".join(head_items(reply))
     meta = body_items(reply)
     letter = html_text(article.content)
+    pages = deputy_pages(article)
     data = {
         "key": article.url,
         "head": head,
@@ -115,8 +116,8 @@ def record(article) -> dict:
         "publish_date": reply.publish_date.isoformat(),
         "people": "、".join(str(p) for p in people(reply)),
         "deputies": sorted({k for p in people(reply) for k in deputy_keys(p.name)}),
-        "deputy_pages": deputy_pages(article),
-        "page_keys": [deputy_keys(name) for name, _, _ in deputy_pages(article)],  # of each page's deputy
+        "deputy_pages": pages,
+        "page_keys": [deputy_keys(name) for name, _, _ in pages],  # of each page's deputy
         "meta": meta,
         "letter": letter,
         "facets": {

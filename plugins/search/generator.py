@@ -118,10 +118,10 @@ class SearchGenerator(Generator):
         records = self.read_records(articles)
         # Whoosh's update, and then the static export of all but the largest sites, run in a child process
         # while the other generators write their pages; the records go with it.
-        self.export = {"slot": self.kept, "folder": self.target, "page_size": self.options["page_size"],
+        self.export_args = {"slot": self.kept, "folder": self.target, "page_size": self.options["page_size"],
                        "workers": self.options["workers"]}
         in_child = len(records) <= EXPORT_IN_CHILD_REPLIES
-        self.search = index.Indexing(self.folder, records, export=self.export if in_child else None)
+        self.search = index.Indexing(self.folder, records, export=self.export_args if in_child else None)
         self.records = None if in_child else records
         self.context["SEARCH_URL"] = self.options["url"]
         self.context["search_filters"] = filter_choices(records, self.context.get("key_classes", []))
@@ -155,7 +155,7 @@ class SearchGenerator(Generator):
         self.search, self.stats, self.timings = None, done.stats, done.timings
         summary, names = done.summary, done.files
         if self.records is not None:
-            summary, names = export.export_or_keep(self.records, **self.export, consume=True)
+            summary, names = export.export_or_keep(self.records, **self.export_args, consume=True)
             self.records = None  # the build needs them no more: their memory returns for the rest of the build
             workers.return_free_memory()
         files.produced_in(self.target, names)
