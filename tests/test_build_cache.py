@@ -3,13 +3,14 @@ site is the one a build from nothing makes."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 
 import pytest
 
 from conftest import ROOT, build, output_files
-from replies import cache, disclosure, reader, registry, store
+from replies import cache, disclosure, reader, registry, store, workers
 from search import document, generator
 
 EDITED = "replies/2017/sheng-jianyi-0512.md"
@@ -305,3 +306,15 @@ def test_letters_converted_in_worker_processes_are_those_the_reader_converts(tmp
     assert [rendered.get(reader.text_key(text)) for text in texts] == [reader.convert(md, text) for text in texts]
     assert rendered.get(reader.text_key("不公开的正文")) is None
     assert "<script>" not in rendered.get(reader.text_key(texts[0]))
+
+
+def test_a_build_makes_fewer_full_garbage_collections(site):
+    content, output = site
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        build(content, output)
+        assert gc.get_threshold() == workers.COLLECTOR_THRESHOLDS
+        assert workers.COLLECTOR_THRESHOLDS[2] > 10
+    finally:
+        gc.set_threshold(*before)

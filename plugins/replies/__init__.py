@@ -9,6 +9,8 @@ Signals:
 - article_generator_finalized: each article's URL is computed once (reader.fix_urls), not on every use;
   the HTML of the replies' Markdown is kept for the next build (save_rendered).
 - finalized: wait for the processes writing the build cache (cache.finished).
+- initialized: fewer full garbage collections (workers.tune_collector): a build's long-lived objects are
+  many.
 - initialized: connect disclosure.verify_output to `finalized` now, after every plugin has registered,
   so that it runs last and sees every file (sitemap, feeds…) written at `finalized`; it searches the
   output for the text of withheld replies and of 摘要 letters, and a hit fails the build.
@@ -67,4 +69,5 @@ def register():
     signals.article_generator_finalized.connect(fix_urls)
     signals.article_generator_finalized.connect(save_rendered)
     signals.initialized.connect(disclosure.connect_last)
+    signals.initialized.connect(workers.tune_collector)
     signals.finalized.connect(cache.finished)

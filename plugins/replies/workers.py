@@ -10,6 +10,19 @@ import multiprocessing
 import os
 
 
+#: The garbage collector's thresholds for a build (gc.set_threshold): a full collection after 100
+#: collections of the middle generation instead of Python's 10.  A build keeps about a million objects to
+#: its end (the replies, their articles and records, the pages' keys), and each full collection walks
+#: them all: at 10,000 replies eleven took 1.3 s of a build, eight 1.0 s of a rebuild after one edit
+#: (a tenth of it).  Short-lived cycles are still collected by the younger generations, as before.
+COLLECTOR_THRESHOLDS = (700, 10, 100)
+
+
+def tune_collector(pelican=None) -> None:
+    """`initialized` receiver: the build's garbage collector thresholds (COLLECTOR_THRESHOLDS)."""
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
+
+
 def cores(limit: int = 4) -> int:
     """The cores this process may run on, at most `limit`."""
     return min(limit, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
