@@ -131,18 +131,26 @@ def secrets(store, cached=None) -> list[Secret]:
 
 def _published_among(texts: set[str], store, cached) -> set[str]:
     """Which of `texts` a published reply contains.  Searching every published reply takes 0.4 s at
-    10,000 replies, so the answer is kept in `cached` (a cache.FileCache of this code and the reader's
-    settings) for the next build, which takes it when every reply file is as then: the same files with
-    the same stamps (size, times, inode: store.stamps, as the replies' cache trusts them), and so the
-    same texts.  It holds published text only: nothing withheld goes into the cache."""
+    10,000 replies, so what each one holds is kept in `cached` (a cache.FileCache of this code and the
+    reader's settings) for the next build, which searches again only the replies whose files changed
+    (their stamps: size, times, inode, as the replies' cache trusts them), when it looks for the same
+    texts; for other texts, every reply.  It holds published text only: nothing withheld goes into the
+    cache."""
     if cached is None or None in store.stamps.values():  # a file whose changes its stamp may not show
         return _occurring(texts, (_published_text(reply) for reply in store.public))
-    key = hashlib.sha256(repr((sorted(store.stamps.items()), sorted(texts))).encode("utf-8")).hexdigest()
-    found = cached.get(key)
-    if found is None:
-        found = _occurring(texts, (_published_text(reply) for reply in store.public))
-    cached.put(key, found)
-    return found
+    key = hashlib.sha256(repr(sorted(texts)).encode("utf-8")).hexdigest()
+    previous = cached.get(key) or {}  # source -> (stamp, the texts its reply holds)
+    held, matcher = {}, None
+    for reply in store.public:
+        stamp = store.stamps[reply.source]
+        entry = previous.get(reply.source)
+        if entry is None or entry[0] != stamp:
+            matcher = matcher or _Matcher(texts)
+            entry = (stamp, sorted(matcher.find(_published_text(reply))))
+        held[reply.source] = entry
+    # The previous value itself when nothing changed: a rebuild of nothing rewrites no cache file.
+    cached.put(key, previous if held == previous else held)
+    return {text for _, found in held.values() for text in found}
 
 
 class _Matcher:
