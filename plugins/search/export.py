@@ -678,8 +678,8 @@ def _partition(p: int) -> tuple:
     out = _Writer(_JOB["out"], _JOB["previous"])
     encoded, extended = _entries(p, out)
     _write_shards(encoded, _JOB["shard_bits"], p, _JOB["bits"], out)
-    # Its heap is not trimmed between partitions: that saved about 60 MB a worker at 10,000 replies but
-    # cost 1-3 CPU-seconds of page faults, and the build's time is the scarcer.
+    # The worker's heap is not trimmed between partitions: that saved about 60 MB a worker at 10,000
+    # replies but cost 1-3 CPU-seconds of page faults, and the build's time is the scarcer.
     return len(encoded), extended, out.signatures, out.written
 
 

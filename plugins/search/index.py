@@ -259,7 +259,8 @@ def _child(job: str) -> None:
     replies)."""
     from replies.workers import return_free_memory, tune_collector
 
-    tune_collector()  # as in the build: the records are many long-lived objects (9 full collections, 0.5 s)
+    tune_collector()  # as in the build: the records are many long-lived objects (at 10,000 replies nine
+    # full collections took 0.5 s)
     outcome, timings = {}, {}
     step = f"updating the index in {sys.argv[1]}"
     try:
