@@ -74,6 +74,7 @@ def run(replies: int, seed: int, work: Path, results: Path, pagefind_too: bool =
         alone_too: bool | None = None) -> Path:
     """The whole benchmark; `chromium`: a Playwright browser to reuse (the smoke test passes its own);
     `alone_too`: our search-index step alone too, for the comparison with Pagefind (with it, unless told)."""
+    alone_too = pagefind_too if alone_too is None else alone_too
     site_work = work / str(replies)
     logs = site_work / "logs"
     content = site_work / "content"
@@ -125,7 +126,7 @@ def run(replies: int, seed: int, work: Path, results: Path, pagefind_too: bool =
         files, size = builds.folder_size(ours.output / "search" / "index")
         index["ours"] = {"files": files, "bytes": size, "in_build": {
             "wall": search_step["wall"], "cpu": search_step["cpu"], "memory_mb": search_step["added_mb"]}}
-        if pagefind_too if alone_too is None else alone_too:
+        if alone_too:
             # As Pagefind's: the step alone, in its own processes, on the site as built last.
             alone = measure.run("ours_search_alone", [sys.executable, str(BENCH / "search_alone.py"),
                                                       str(ours.content), str(ours.cache), str(site_work / "search-alone")],

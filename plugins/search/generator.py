@@ -40,7 +40,8 @@ DEFAULTS = {
 }
 
 #: Up to this many public replies the static export runs in the search child, beside the rendering of
-#: the pages (10,000 replies: the build 1.81 -> 1.48 x bare Pelican's time, its peak 702 -> 983 MB);
+#: the pages (10,000 replies: the build 1.81 -> 1.48 x bare Pelican's time, its peak 702 -> 983 MB, 878
+#: since the child returns its first partition's heap before its workers fork);
 #: above, in the build once its pages are written, its workers forked from it.  The child holds its own
 #: copy of the records and of the Corpus of their texts, which the build's pages cannot share: at
 #: 100,000 replies that took the build's processes from 3.7 to 5.1 GB.
@@ -119,7 +120,7 @@ class SearchGenerator(Generator):
         # Whoosh's update, and then the static export of all but the largest sites, run in a child process
         # while the other generators write their pages; the records go with it.
         self.export_args = {"slot": self.kept, "folder": self.target, "page_size": self.options["page_size"],
-                       "workers": self.options["workers"]}
+                            "workers": self.options["workers"]}
         in_child = len(records) <= EXPORT_IN_CHILD_REPLIES
         self.search = index.Indexing(self.folder, records, export=self.export_args if in_child else None)
         self.records = None if in_child else records
