@@ -182,15 +182,18 @@ def test(c, args=""):
             "seed": "corpus seed (default 1)", "skip_pagefind": "do not install or run Pagefind (npm)",
             "skip_browser": "do not run the search benchmark in Chromium",
             "skip_incremental": "full builds only (saves time at 100,000)",
-            "skip_bare": "no bare Pelican builds (the 100,000 targets do not compare with it)"})
+            "skip_bare": "no bare Pelican builds (the 100,000 targets do not compare with it)",
+            "rounds": "run every build this many times, report each one's median run (default 3 up to 10,000 "
+                      "replies, 1 above)"})
 def bench(c, replies=10000, full=False, seed=1, skip_pagefind=False, skip_browser=False, skip_incremental=False,
-          skip_bare=False):
+          skip_bare=False, rounds=0):
     """Benchmark build and search against bare Pelican and Pagefind; report in bench/results/."""
     from bench.run import main
 
     args = ["--replies", str(replies), "--seed", str(seed)] + ["--full"] * full
     args += ["--skip-pagefind"] * skip_pagefind + ["--skip-browser"] * skip_browser
     args += ["--skip-incremental"] * skip_incremental + ["--skip-bare"] * skip_bare
+    args += ["--rounds", str(rounds)] * bool(rounds)
     code = main(args)
     if code:
         sys.exit(code)

@@ -104,6 +104,24 @@ def write(folder: Path, result: dict) -> Path:
     return dated
 
 
+def _rounds(rounds: list[dict]) -> list[str]:
+    """Every run of every build, round by round, with the round's own ratios."""
+    def wall(one, name):
+        return _s(one[name]["wall"]) if name in one else ""
+
+    def ratio(one, a, b):
+        return _ratio(one[a]["wall"], one[b]["wall"]) if a in one and b in one else ""
+
+    lines = ["Every run (wall time), round by round; the table above gives each build's median run:", "",
+             "| round | this project, full | bare Pelican, full | full vs bare | this project, incremental | "
+             "incremental / full | bare Pelican, incremental |", "|---|---|---|---|---|---|---|"]
+    for k, one in enumerate(rounds, 1):
+        lines.append(f"| {k} | {wall(one, 'ours_full')} | {wall(one, 'bare_full')} | {ratio(one, 'ours_full', 'bare_full')} | "
+                     f"{wall(one, 'ours_incremental')} | {ratio(one, 'ours_incremental', 'ours_full')} | "
+                     f"{wall(one, 'bare_incremental')} |")
+    return lines + [""]
+
+
 def render(r: dict) -> str:
     n = r["replies"]
     lines = [f"# Benchmark: {n:,} replies ({r['date']})", "",
@@ -142,6 +160,8 @@ def render(r: dict) -> str:
     if b.get("ours_full") and b.get("ours_incremental"):
         lines += ["", f"Incremental / full (this project): {b['ours_incremental']['wall'] / b['ours_full']['wall']:.2f}."]
     lines += [""]
+    if len(r.get("rounds") or []) > 1:
+        lines += _rounds(r["rounds"])
 
     if r.get("phases"):
         again = {(p["generator"], p["phase"]): p for p in r.get("phases_incremental") or []}

@@ -16,14 +16,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import bare, builds, queries, run  # noqa: E402
+from bench import bare, builds, measure, queries, run  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def smoke(tmp_path_factory, browser):
     folder = tmp_path_factory.mktemp("bench")
     path = run.run(50, 1, folder / "work", folder / "results", pagefind_too=False, command="invoke bench --replies 50",
-                   chromium=browser, alone_too=True)
+                   chromium=browser, alone_too=True, rounds=2)
     return path, json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
 
 
@@ -40,6 +40,28 @@ def test_the_report_has_every_build_step_and_target(smoke):
         figures = result["builds"][step]
         assert figures["wall"] > 0 and figures["cpu"] > 0 and figures["peak_mb"] > 10, step
     assert result["public"] == len(queries.Truth(path.parent.parent / "work" / "50" / "content").values)
+
+
+def test_every_build_ran_in_each_round_and_the_report_gives_the_median_run(smoke):
+    path, result = smoke
+    rounds = result["rounds"]
+    assert len(rounds) == 2 and all(set(one) == set(result["builds"]) for one in rounds)
+    for step, figures in result["builds"].items():
+        walls = sorted(one[step]["wall"] for one in rounds)
+        assert figures["wall"] == walls[0] and figures in [one[step] for one in rounds], step
+    text = path.read_text(encoding="utf-8")
+    assert "| round | this project, full |" in text and "\n| 2 | " in text and "ran 2 times, in rounds" in text
+    memory = next(t for t in result["targets"] if t["what"] == "full build peak memory")
+    assert memory["value"] == f"{max(one['ours_full']['peak_mb'] for one in rounds):,.0f} MB"
+
+
+def test_the_median_run_is_the_lower_middle_one():
+    def step(wall):
+        return measure.Step("x", wall, 1.0, 10.0), f"probe-{wall}"
+
+    assert run.median_run([step(3.0), step(1.0), step(2.0)])[1] == "probe-2.0"
+    assert run.median_run([step(4.0), step(1.0), step(3.0), step(2.0)])[1] == "probe-2.0"
+    assert run.median_run([step(5.0)])[1] == "probe-5.0"
 
 
 def test_the_probe_measured_the_search_index_step(smoke):
