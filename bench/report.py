@@ -134,7 +134,11 @@ def render(r: dict) -> str:
     lines += [""]
     lines += ["| software | version |", "|---|---|"] + [f"| {k} | {val} |" for k, val in v.items()] + [""]
 
-    lines += ["## Targets", "", "| target | goal | this run | state | by how much |", "|---|---|---|---|---|"]
+    lines += ["## Targets", ""]
+    if n < 10_000:
+        lines += [f"The issue sets these targets for 10,000 replies (and 100,000); at {n:,} they are shown for "
+                  "reference, met or missed as if they applied.", ""]
+    lines += ["| target | goal | this run | state | by how much |", "|---|---|---|---|---|"]
     lines += [t.row() for t in r["targets"]] + [""]
 
     b = r["builds"]

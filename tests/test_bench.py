@@ -34,7 +34,7 @@ def test_the_report_has_every_build_step_and_target(smoke):
     for row in ("| this project, full |", "| bare Pelican, full |", "| this project, incremental |",
                 "| bare Pelican, incremental |", "| full build time vs bare Pelican |", "| full build peak memory |",
                 "| incremental rebuild vs full build |", "| cores |",
-                "| Pelican | 4.12.0 |", "Pagefind was skipped"):
+                "| Pelican | 4.12.0 |", "Pagefind was skipped", "at 50 they are shown for reference"):
         assert row in text, row
     for step in ("ours_full", "ours_incremental", "bare_full", "bare_incremental"):
         figures = result["builds"][step]
@@ -53,6 +53,12 @@ def test_every_build_ran_in_each_round_and_the_report_gives_the_median_run(smoke
     assert "| round | this project, full |" in text and "\n| 2 | " in text and "ran 2 times, in rounds" in text
     memory = next(t for t in result["targets"] if t["what"] == "full build peak memory")
     assert memory["value"] == f"{max(one['ours_full']['peak_mb'] for one in rounds):,.0f} MB"
+
+
+def test_only_a_run_larger_than_10000_replies_compares_its_query_bytes_with_the_10000_run(tmp_path):
+    (tmp_path / "2026-01-01-10000.json").write_text(json.dumps({"search": []}), encoding="utf-8")
+    assert run._reference(tmp_path, 100_000) == {"search": []}
+    assert run._reference(tmp_path, 1_000) is None and run._reference(tmp_path, 10_000) is None
 
 
 def test_the_median_run_is_the_lower_middle_one():
