@@ -51,6 +51,9 @@ class Measure:
     recall: float = 0.0
     requests_first: int = 0
     requests_second: int = 0
+    # The second query's responses: [path under the site (query string dropped), bytes with headers], so
+    # that a report's figure can be taken apart (which entry, which result files) without a rerun.
+    files_second: list = field(default_factory=list)
     error: str = ""
     urls: list = field(default_factory=list, repr=False)
 
@@ -155,6 +158,10 @@ class Traffic:
             self.page.wait_for_timeout(10)
             waited += 10
 
+    def files(self, mark: int, base: str) -> list[list]:
+        """[path relative to `base`, bytes] of the responses after `mark`."""
+        return [[url.split("?")[0].removeprefix(base).lstrip("/"), size] for _, url, size in self.seen[mark:]]
+
     def mark(self) -> int:
         return len(self.seen)
 
@@ -232,6 +239,7 @@ def _one(browser, engine, url, query, truth, ids, query_set, timeout_ms) -> Meas
         measure.second_ms = _submit(page, query.text, timeout_ms)
         traffic.settle()
         measure.second_bytes, _, measure.requests_second = traffic.since(mark, page_too=True)
+        measure.files_second = traffic.files(mark, "/".join(url.split("/")[:3]))  # paths from the site's root
         context.close()
     except Exception as error:  # one failing query is reported, the others still run
         measure.error = f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"

@@ -111,6 +111,10 @@ def test_every_query_ran_in_the_browser_with_exact_answers(smoke):
         assert not row["error"], row
         assert row["first_bytes"] > 0 and row["first_ms"] > 0, row
         assert (row["precision"], row["recall"]) == (1.0, 1.0), row
+        assert sum(size for _, size in row["files_second"]) == row["second_bytes"], row
+        assert len(row["files_second"]) == row["requests_second"], row
+    files = dict(next(r for r in rows if r["query"] == "物流 口岸")["files_second"])
+    assert any(name.startswith("search/index/r/") for name in files), files
     answered = {r["query"]: r["expected"] for r in rows}
     assert answered["王建球"] >= 1 and answered["1418"] >= 1 and answered["区块链征信沙盒"] == 0
     assert "| ours | 王䶮 |" in path.read_text(encoding="utf-8")
