@@ -59,7 +59,8 @@ def model(output: str | Path, frequent: str, other: str, segment: int = 8192, pa
     total, shards = manifest["docs"], manifest["shards"]
     a, b = entry(index, frequent, total, shards), entry(index, other, total, shards)
     if a is None or b is None:
-        return {"total": 0, "today": a[2] if a else 0, "split": 0, "segments": [], "page": [], "estimate": 0}
+        return {"total": 0, "today": a[2] if a else 0, "split": 0, "segments": [], "page": [], "estimate": 0,
+                "segment_bytes": []}
     docs, heads, today = a
     in_head = set(docs[heads].tolist())
     holds = set(docs.tolist())
@@ -96,7 +97,7 @@ def main(argv=None) -> int:
     parser.add_argument("--page", type=int, default=5, help="results on the first page (default 5)")
     args = parser.parse_args(argv)
     m = model(args.output, args.frequent, args.other, args.segment, args.page)
-    sizes = [s for s in m.get("segment_bytes", []) if s]
+    sizes = [s for s in m["segment_bytes"] if s]
     print(f"{args.frequent} {args.other}: {m['total']:,} replies (estimate from the segments read: "
           f"{m['estimate']:,}); first page {m['page']}")
     print(f"{args.frequent}: {m['today']:,} bytes today; split: {m['split']:,} bytes (header and "
