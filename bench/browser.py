@@ -255,5 +255,7 @@ def _all_urls(page, engine: str, ids: dict[int, str]) -> list[str]:
         last = page.evaluate("window.jySearchLast || {}")
         if last.get("error"):
             raise RuntimeError(last["error"])
-        return [ids[i] for i in last.get("ids", [])]
+        # Every result: a query of a split entry finds the rest as the page asks for them (after the bytes
+        # of its first page were counted).
+        return [ids[i] for i in page.evaluate("window.jySearch.page.all()")]
     return page.evaluate("window.__allUrls()")

@@ -117,7 +117,7 @@ def browser_measures(output: Path) -> list[dict]:
             script = [size for _, url, size in traffic.seen if url.split("?")[0].endswith("search.js")]
             row["first_bytes"], row["first_requests"] = run_query(page, q, traffic)
             row["first_bytes"] += sum(script)
-            row["found"] = int(page.get_attribute("#search-results", "data-count"))
+            row["found"] = len(page.evaluate("window.jySearch.page.all()"))  # every result, not an estimate
             context.close()
 
             context = browser.new_context()

@@ -10,9 +10,11 @@ from __future__ import annotations
 import functools
 import gzip
 import json
+import shutil
 import sys
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from markdown import Markdown
 
@@ -23,7 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import corpus  # noqa: E402  (bench/corpus.py)
 from browse import names  # noqa: E402
 from replies import sanitize, store as store_module  # noqa: E402
-from search import analyzer  # noqa: E402
+from search import analyzer, document, export  # noqa: E402
 
 #: Generated replies in the tests: enough for every kind of reply and for shards with many entries.
 GENERATED_REPLIES = 300
@@ -140,6 +142,24 @@ def _chunked(folder: Path, body: _Bytes, count: int, name: str) -> list[tuple[_B
     return [(_Bytes((folder / "p" / f"{name}-{c}.bin").read_bytes()), ends[c] - starts[c]) for c in range(chunks)]
 
 
+def _segmented(folder: Path, body: _Bytes, total: int, name: str) -> tuple[list[int], list[bool]]:
+    """The docs and head flags of a split entry, from its header (after the flag) and s/ files."""
+    segment, segments = body.v(), body.v()
+    counts = [body.v() for _ in range(segments)]
+    head = set(_docset(body, total))
+    docs = []
+    for k, count in enumerate(counts):
+        path = folder / "s" / f"{name}-{k}.gz"
+        assert path.exists() == (count > 0)
+        if count:
+            part = [k * segment + d for d in _docset(_Bytes(gzip.decompress(path.read_bytes())),
+                                                      min(segment, total - k * segment))]
+            assert len(part) == count and all(k * segment <= d < (k + 1) * segment for d in part)
+            docs += part
+    assert head <= set(docs)
+    return docs, [d in head for d in docs]
+
+
 def read_static_index(folder: Path) -> dict:
     """{key: (docs, heads, positions or None, piece codes or None)} of every entry, and the documents,
     read from the files; a shorter key's piece codes are None for the members with the key in the head."""
@@ -153,9 +173,12 @@ def read_static_index(folder: Path) -> dict:
             r.at += length
             flag = r.byte()
             name = key.encode("utf-8").hex()
-            body = _Bytes(gzip.decompress((folder / "e" / f"{name}.gz").read_bytes())) if flag == 1 else r
-            docs = _docset(body, total)
-            heads = _heads(body, len(docs))
+            body = _Bytes(gzip.decompress((folder / "e" / f"{name}.gz").read_bytes())) if flag else r
+            if flag == 2:  # split: the reply list in segments, the head as reply numbers
+                docs, heads = _segmented(folder, body, total, name)
+            else:
+                docs = _docset(body, total)
+                heads = _heads(body, len(docs))
             positions = pieces = None
             if len(key) < analyzer.GRAM:
                 size = (heads.count(False) + 3) // 4
@@ -220,3 +243,30 @@ def generated_site(tmp_path_factory) -> tuple[Path, Path]:
     root = tmp_path_factory.getbasetemp() / "search-generated"
     root.mkdir(exist_ok=True)
     return _generated(str(root))
+
+
+#: Split entries in the generated site (export._split): every entry body of more than 96 bytes gzip,
+#: in segments of 32 replies (ten), as the terms of most replies are in a large corpus.
+SPLIT = {"SOLO_BYTES": 48, "SPLIT_BYTES": 96, "SEGMENT_REPLIES": 32}
+
+
+def reexported_site(tmp_path_factory, name: str, constants: dict) -> tuple[Path, Path]:
+    """(content, output) of a copy of the generated site whose static index is exported again with
+    these constants of the export changed."""
+    content, output = generated_site(tmp_path_factory)
+    site = tmp_path_factory.getbasetemp() / f"search-{name}" / "output"
+    if site.exists():
+        return content, site
+    shutil.copytree(output, site)
+    with whoosh_index(content, output).searcher() as searcher:
+        records = [dict(fields["record"]) for fields in searcher.all_stored_fields()]
+    for record in records:
+        record["text"] = document.normalised_text(record)
+    index = site / "search" / "index"
+    page_size = json.loads((index / "manifest.json").read_text(encoding="utf-8"))["pageSize"]
+    with pytest.MonkeyPatch.context() as patch:
+        for constant, value in constants.items():
+            patch.setattr(export, constant, value)
+        export.export(records, str(index), page_size)
+    return content, site
+

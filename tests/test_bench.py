@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import bare, browser, builds, measure, queries, run, split_model  # noqa: E402
+from bench import bare, builds, measure, queries, run  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -53,21 +53,6 @@ def test_every_build_ran_in_each_round_and_the_report_gives_the_median_run(smoke
     assert "| round | this project, full |" in text and "\n| 2 | " in text and "ran 2 times, in rounds" in text
     memory = next(t for t in result["targets"] if t["what"] == "full build peak memory")
     assert memory["value"] == f"{max(one['ours_full']['peak_mb'] for one in rounds):,.0f} MB"
-
-
-def test_the_split_list_model_finds_the_exact_answers_of_two_terms(smoke):
-    path, _ = smoke
-    site = path.parent.parent / "work" / "50"
-    answers = queries.Truth(site / "content").answers(queries.Query("物流 口岸", "several terms"))
-    urls = browser.our_urls(site / "output")
-    assert answers, "the 50-reply corpus should hold replies with both terms"
-    one = split_model.model(site / "output", "物流", "口岸", segment=10)
-    assert one["total"] == len(answers) and one["page"] and len(one["page"]) == min(5, len(answers))
-    assert {urls[d].lstrip("/") for d in one["page"]} <= answers
-    assert one["split"] > 0 and one["segments"] and one["today"] > 0
-    # One segment holding every reply: the walk reads it all, so the estimate is the exact total.
-    whole = split_model.model(site / "output", "物流", "口岸", segment=1 << 20)
-    assert whole["estimate"] == whole["total"] == len(answers) and whole["segments"] == [0]
 
 
 def test_only_a_run_larger_than_10000_replies_compares_its_query_bytes_with_the_10000_run(tmp_path):

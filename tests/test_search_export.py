@@ -8,6 +8,7 @@ so that any byte the fast path gets wrong fails a test.
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import zlib
@@ -18,7 +19,7 @@ import pytest
 
 from search import analyzer, document, export, keyarrays
 from search import index as search_index
-from search_support import generated_site
+from search_support import generated_site, read_static_index
 
 GRAM = analyzer.GRAM
 
@@ -342,6 +343,8 @@ def test_an_export_updated_where_it_is_equals_an_export_from_nothing(records, tm
     monkeypatch.setattr(export, "SOLO_BYTES", 48)
     monkeypatch.setattr(export, "INLINE_PIECES", 8)
     monkeypatch.setattr(export, "PIECE_CHUNK_BYTES", 5)
+    monkeypatch.setattr(export, "SPLIT_BYTES", 160)  # the largest entries split, into segments of 64
+    monkeypatch.setattr(export, "SEGMENT_REPLIES", 64)
     if change == "shard count":  # a shard count chosen by a hair: any growth of partition 0 doubles it
         state = export._export(records, str(tmp_path / "probe"), 5, 2)[1]["entries"]
         monkeypatch.setattr(export, "SHARD_BYTES", -(-(state["size"] << state["bits"]) >> state["shardBits"]))
@@ -377,6 +380,30 @@ def test_an_export_updated_where_it_is_equals_an_export_from_nothing(records, tm
         solo, chunked = _rare_grams(records, len(records) // 2)
         assert not _own_files(before, solo) and not _own_files(before, chunked)
         assert [n[0] for n in _own_files(after, solo)] == ["e"] and "p" in {n[0] for n in _own_files(after, chunked)}
+
+
+def test_a_split_entry_holds_what_it_held_whole(records, tmp_path, monkeypatch):
+    """Entries large enough are split (reply lists in segments, e/ the rest): read back, every entry is
+    what the export without splitting holds, and the other files are the same bytes."""
+    monkeypatch.setattr(export, "SOLO_BYTES", 48)
+    monkeypatch.setattr(export, "INLINE_PIECES", 8)
+    monkeypatch.setattr(export, "PIECE_CHUNK_BYTES", 5)
+    export.export(records, str(tmp_path / "whole"), 5, 2)
+    monkeypatch.setattr(export, "SPLIT_BYTES", 96)
+    monkeypatch.setattr(export, "SEGMENT_REPLIES", 64)
+    export.export(records, str(tmp_path / "split"), 5, 2)
+    whole, split = read_static_index(tmp_path / "whole"), read_static_index(tmp_path / "split")
+    assert split["entries"] == whole["entries"]
+    segments = [p.name for p in (tmp_path / "split" / "s").iterdir()]
+    split_keys = {bytes.fromhex(name.split("-")[0]).decode() for name in segments}
+    # What this covered: shorter keys and grams, a key in fewer segments than there are.
+    assert {len(key) for key in split_keys} >= {1, 2, analyzer.GRAM}
+    assert any(len([n for n in segments if n.startswith(key.encode().hex() + "-")]) < -(-len(records) // 64)
+               for key in split_keys)
+    def others(folder):  # the files besides the entries', the manifest without its build id
+        files = {f: b for f, b in _all_files(tmp_path / folder).items() if f[:2] not in ("g/", "e/", "s/")}
+        return files, {**json.loads(files.pop("manifest.json")), "build": None}
+    assert others("split") == others("whole")
 
 
 # ---- The integer keys ----

@@ -6,14 +6,14 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import shutil
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from conftest import ROOT, axe_violations, build
-from search import analyzer, document, export
-from search_support import generated_site, letter_pieces, read_static_index, result_file, result_files, whoosh_index
+from search import analyzer
+from search_support import (SPLIT, generated_site, letter_pieces, read_static_index, reexported_site, result_file,
+                            result_files)
 from serve import serve
 
 DONE = "() => window.jySearchLast && document.getElementById('search-results').getAttribute('aria-busy') === 'false'"
@@ -311,22 +311,10 @@ def chunked_codes_url(tmp_path_factory):
     """The generated site with its index exported again with every piece code of more than one byte in
     chunks of one byte (four members each), and every entry body of more than 48 bytes in a file of its
     own (gzip), as a term in most replies has them in a large corpus."""
-    content, output = generated_site(tmp_path_factory)
-    site = tmp_path_factory.mktemp("chunked-codes") / "output"
-    shutil.copytree(output, site)
-    with whoosh_index(content, output).searcher() as searcher:
-        records = [dict(fields["record"]) for fields in searcher.all_stored_fields()]
-    for record in records:
-        record["text"] = document.normalised_text(record)
-    index = site / "search" / "index"
-    page_size = json.loads((index / "manifest.json").read_text(encoding="utf-8"))["pageSize"]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(export, "INLINE_PIECES", 1)
-        patch.setattr(export, "PIECE_CHUNK_BYTES", 1)
-        patch.setattr(export, "SOLO_BYTES", 48)
-        export.export(records, str(index), page_size)
+    _, site = reexported_site(tmp_path_factory, "chunked-codes",
+                              {"INLINE_PIECES": 1, "PIECE_CHUNK_BYTES": 1, "SOLO_BYTES": 48})
     with serve(site) as base:
-        yield base, index
+        yield base, site / "search" / "index"
 
 
 def test_piece_codes_in_chunks_are_read_for_the_results_shown_only(browser_page, chunked_codes_url):
@@ -388,3 +376,50 @@ def test_a_chinese_term_asks_for_a_deputy_only_when_it_can_be_a_key(browser_page
     assert len([d for d in downloads if d.startswith("a/")]) == 1
     assert page.get_attribute(".js-search-status a", "href").startswith("/deputies/")
     assert "农工党省委" in page.inner_text(".jy-search__deputy")
+
+
+@pytest.fixture(scope="module")
+def split_url(tmp_path_factory):
+    """The generated site with most entries split (search_support.SPLIT): reply lists in ten segments."""
+    _, site = reexported_site(tmp_path_factory, "split", SPLIT)
+    with serve(site) as base:
+        yield base, site / "search" / "index"
+
+
+def test_a_split_entry_is_read_as_far_as_the_results_shown(browser_page, split_url, generated_url):
+    """物流 (in 210 of 291 replies) has its list in segments, 郴州 (57) not: the query reads the segments
+    of 物流 that its first results are in, estimates the count until 精确统计 reads the rest, and shows
+    what the site without split entries shows, page by page."""
+    base, index = split_url
+    page = browser_page
+    page.goto(f"{generated_url}/search/")
+    _search(page, "物流 郴州")
+    page.click(".js-search-more")
+    page.wait_for_function("document.querySelectorAll('#search-results > li').length === 10")
+    whole, count = [r["href"] for r in _results(page)], page.get_attribute("#search-results", "data-count")
+    assert page.get_attribute("#search-results", "data-exact") == "true" and int(count) > 10
+
+    name = "物流".encode().hex()
+    segments = len(list((index / "s").glob(f"{name}-*.gz")))
+    requested = []
+    page.on("request", lambda request: requested.append(urlparse(request.url).path))
+    page.goto(f"{base}/search/")
+    _search(page, "物流 郴州")
+    read = [p for p in requested if p.startswith(f"/search/index/s/{name}-")]
+    assert f"/search/index/e/{name}.gz" in requested and 0 < len(read) < segments == 10
+    assert [r["href"] for r in _results(page)] == whole[:5]
+    assert page.get_attribute("#search-results", "data-exact") == "false"
+    status = page.inner_text(".js-search-status")
+    estimate = int(page.get_attribute("#search-results", "data-count"))
+    assert f"约有 {estimate} 件答复" in status and abs(estimate - int(count)) <= int(count) // 2
+    page.click(".js-search-more")
+    page.wait_for_function("document.querySelectorAll('#search-results > li').length === 10")
+    assert [r["href"] for r in _results(page)] == whole
+
+    page.click(".jy-search__exact")
+    page.wait_for_function("document.getElementById('search-results').getAttribute('data-exact') === 'true'")
+    assert page.get_attribute("#search-results", "data-count") == count
+    assert f"共找到 {count} 件答复" in page.inner_text(".js-search-status")
+    assert page.evaluate("document.activeElement.className") == "jy-search__count"
+    assert len(set(p for p in requested if p.startswith(f"/search/index/s/{name}-"))) == segments
+    assert page.is_visible(".js-search-more")

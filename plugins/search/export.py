@@ -11,6 +11,8 @@ under the index folder (SEARCH["index_path"], e.g. output/search/index/):
     e/<name>.gz         the body of an entry too large to share a shard, gzip: the reply lists of the
                         frequent keys a query needs whole (物流: 17 KB at 100,000 replies) come out
                         a fifth to a third smaller than their varints and bitmaps
+    s/<name>-<k>.gz     segment k of a split entry's reply list (`_split`), gzip: a docset of its
+                        replies k * segment ... (k + 1) * segment - 1, less k * segment
     p/<name>-<i>.bin    chunk i of a frequent gram's positions, or of a frequent shorter key's piece codes
     r/<doc>.gz          a reply's result file (gzip JSON): what a result shows (subject, address,
                         number, document number, date, deputies), the head text, the body metadata
@@ -41,7 +43,13 @@ under the index folder (SEARCH["index_path"], e.g. output/search/index/):
 Replies are numbered 0…N-1 in date order (rank.date_key).  Binary files are sequences of unsigned
 LEB128 varints ("v") and bytes:
 
-    entry      = v(len(key)) key(UTF-8) flag(byte) [body]   flag 0: body follows, 1: it is e/<name>.gz
+    entry      = v(len(key)) key(UTF-8) flag(byte) [body]   flag 0: body follows, 1: it is e/<name>.gz,
+                                                     2: e/<name>.gz is a split body
+    split      = v(segment) v(segments) v(count)…    a body whose reply list is in s/ files: the
+                 docset [pieces] [positions]         replies per segment, then the replies that have
+                                                     the key in the head (a docset of reply numbers;
+                                                     members in the head are those); the members,
+                                                     numbered across segments, as in a body
     body       = docset headset [pieces] [positions]  pieces only for keys shorter than GRAM, positions
                                                      only for keys of GRAM characters; keys longer than
                                                      GRAM are frequent phrases (_Phrases)
@@ -69,6 +77,12 @@ LEB128 varints ("v") and bytes:
                                                      up to it (about a quarter of a byte per member).
                                                      The reader knows their size from the headset: one
                                                      byte per four members not in the head, rounded up
+
+A query of a term of a split entry and of others (or filters) walks the others' replies in the order
+of its results and reads the segments those replies are in, until it has a page (search.js: `more`);
+the head list ranks them without the segments, and the count of replies is estimated until every
+segment they need is read.  So a query of 物流 and 口岸 at 100,000 replies reads one segment of 物流's
+twelve.
 
 A key's own files are named after it (`file_name`: the hex of its UTF-8 bytes), not numbered in
 order, so that a key whose entry changes leaves every other key's files as they were (`_update_entries`).
@@ -108,6 +122,12 @@ from .index import FACETS
 
 SHARD_BYTES = 1024  # average shard size the shard count aims at
 SOLO_BYTES = 192  # an entry body larger than this gets its own file
+#: An entry whose body takes more than this gzip is split (`_split`): its reply list by reply number
+#: into segments of SEGMENT_REPLIES replies (s/ files), read only as a query needs them.  At 100,000
+#: replies 物流 (in 72% of them) took 15.3 KB, its segments ~0.9 KB each; 口岸 (8%, 6.4 KB) is left
+#: whole, since a query that holds it reads all of it.
+SPLIT_BYTES = 8192
+SEGMENT_REPLIES = 8192
 INLINE_POSITIONS = 96  # positions larger than this go to chunk files
 CHUNK_BYTES = 1024  # size of a position chunk
 # Piece codes larger than this go to chunk files of PIECE_CHUNK_BYTES: a query needs the codes of the
@@ -278,7 +298,7 @@ def _power_of_two(total: int, target: int) -> int:
 
 
 #: Bumped when the format of the files changes.
-FORMAT_VERSION = 17
+FORMAT_VERSION = 18
 
 
 def set_aside(folder: str, slot: str) -> None:
@@ -598,12 +618,12 @@ def _encode_block(k: "_Postings", out: _Writer, encoded: list, extended: list) -
                 body += _chunks(codes, range(len(codes)), range(1, len(codes) + 1), 0, len(codes), text, out,
                                 PIECE_CHUNK_BYTES)
         data = text.encode("utf-8")
-        encoded.append((h, _encode(len(data)) + data + _solo(body, text, out)))
+        encoded.append((h, _encode(len(data)) + data + _solo(body, text, out, total)))
         if gram and count >= threshold:
             for phrase, phrase_ids, phrase_heads in phrases.extend(
                     text, k.doc[records_begin:records_end], k.tag[records_begin:records_end]):
                 body = _docset(phrase_ids, total) + _headset(phrase_heads)
-                extended.append(_keyed(phrase, _solo(body, phrase, out)))
+                extended.append(_keyed(phrase, _solo(body, phrase, out, total)))
 
 
 _HEADSETS = (b"\x00", b"\x01")
@@ -613,6 +633,8 @@ _FIRST = np.zeros(1, dtype=np.int64)
 def _docset(ids: np.ndarray, total: int) -> bytes:
     """The smallest encoding of a sorted array of reply numbers (a list first, then a bitmap, on a tie),
     sizing the encodings before making one."""
+    if not len(ids):
+        return b"\x00\x00"
     count, first = len(ids), int(ids[0])
     steps = np.diff(ids, prepend=-1) - 1
     listed = 1 + len(_encode(count)) + int(keyarrays.varint_sizes(steps).sum())
@@ -644,12 +666,36 @@ def _headset(flags: np.ndarray) -> bytes:
     return min(bitmap, listed, key=len)
 
 
-def _solo(body: bytes, key: str, out: _Writer) -> bytes:
-    """The entry's flag and body, or only its flag when the body is written to the key's e/ file."""
+def _solo(body: bytes, key: str, out: _Writer, total: int) -> bytes:
+    """The entry's flag and body, or only its flag when the body is written to the key's e/ file (and
+    its reply list to s/ files when large)."""
     if len(body) <= SOLO_BYTES:
         return b"\x00" + body
-    out.write(f"e/{file_name(key)}.gz", _gzip(body))
+    data = _gzip(body)
+    if len(data) > SPLIT_BYTES:
+        _split(body, key, out, total)
+        return b"\x02"
+    out.write(f"e/{file_name(key)}.gz", data)
     return b"\x01"
+
+
+def _split(body: bytes, key: str, out: _Writer, total: int) -> None:
+    """Write a body as a split one: its reply list in segments (s/), the rest with the list's counts
+    per segment and its replies in the head (e/)."""
+    r = _Reader(body)
+    docs, heads = _lists(r, total)
+    segments = -(-total // SEGMENT_REPLIES)
+    bounds = np.searchsorted(docs, np.arange(segments + 1) * SEGMENT_REPLIES).tolist()
+    header = bytearray()
+    for value in (SEGMENT_REPLIES, segments, *np.diff(bounds).tolist()):
+        varint(value, header)
+    name = file_name(key)
+    out.write(f"e/{name}.gz", _gzip(bytes(header) + _docset(docs[heads], total) + body[r.at:]))
+    for k in range(segments):
+        if bounds[k] < bounds[k + 1]:
+            start = k * SEGMENT_REPLIES
+            out.write(f"s/{name}-{k}.gz", _gzip(_docset(docs[bounds[k]:bounds[k + 1]] - start,
+                                                        min(SEGMENT_REPLIES, total - start))))
 
 
 def _chunks(data: bytes, begins, ends, start: int, stop: int, key: str, out: _Writer,
@@ -934,7 +980,7 @@ def _update_entries(corpus: keyarrays.Corpus, records: list[dict], changed: dict
         if extra:
             out.write(f"g/{shard:x}.bin", b"".join(data for _, data in extra), append=True)
     for relative in out.previous:
-        if relative[:2] in ("g/", "e/", "p/") and relative not in out.signatures and relative not in dropped:
+        if relative[:2] in ("g/", "e/", "s/", "p/") and relative not in out.signatures and relative not in dropped:
             out.keep(relative)
     return {"count": state["count"] - len(old) + len(new) + len(phrases), "bits": bits, "shardBits": shard_bits,
             "size": size, "phrases": sorted(set(state["phrases"]) - gone | phrases.keys())}
@@ -986,16 +1032,22 @@ class _Shards:
 
 
 def _decode(entry: bytes, total: int, folder: str) -> tuple[np.ndarray | None, list[str]]:
-    """The keyarrays.RECORDs of an entry (key 0; None for a phrase) and its own files (e/, p/)."""
+    """The keyarrays.RECORDs of an entry (key 0; None for a phrase) and its own files (e/, s/, p/)."""
     key, flag = _key_of(entry)
     name, files = file_name(key), []
-    if entry[flag] == 1:
+    if entry[flag] == 0:
+        r = _Reader(entry, flag + 1)
+        docs, heads = _lists(r, total)
+    else:
         files.append(f"e/{name}.gz")
         with open(os.path.join(folder, files[0]), "rb") as handle:
             r = _Reader(gzip.decompress(handle.read()))
-    else:
-        r = _Reader(entry, flag + 1)
-    docs, heads, detail = _body(r, key, total, folder)
+        if entry[flag] == 1:
+            docs, heads = _lists(r, total)
+        else:
+            docs, heads, segments = _split_lists(r, total, folder, name)
+            files += segments
+    detail = _detail(r, key, docs, heads, folder)
     if len(key) > GRAM:
         return None, files
     if len(key) == GRAM:
@@ -1016,16 +1068,13 @@ def _body(r: "_Reader", key: str, total: int, folder: str | None = None) -> tupl
     """Read an entry's body: (docs, head flags, detail): for a gram (position counts, tagged positions,
     chunk files), for a shorter key (its piece codes, chunk files), read from chunk files only when
     given the `folder` (else None when it has some); for a phrase None."""
-    kind = r.byte()
-    if kind == 1:
-        first, size = r.v(), r.v()
-        docs = first + np.flatnonzero(np.unpackbits(np.frombuffer(r.take(size), dtype=np.uint8), bitorder="little"))
-    else:
-        docs = r.gaps()
-        if kind == 2:
-            present = np.ones(total, dtype=bool)
-            present[docs] = False
-            docs = np.flatnonzero(present)
+    docs, heads = _lists(r, total)
+    return docs, heads, _detail(r, key, docs, heads, folder)
+
+
+def _lists(r: "_Reader", total: int) -> tuple[np.ndarray, np.ndarray]:
+    """A body's docset and headset: (docs, head flags)."""
+    docs = _docs(r, total)
     count, kind = len(docs), r.byte()
     if kind < 2:
         heads = np.full(count, kind == 1)
@@ -1034,7 +1083,42 @@ def _body(r: "_Reader", key: str, total: int, folder: str | None = None) -> tupl
     else:
         heads = np.zeros(count, dtype=bool)
         heads[r.gaps()] = True
-    length = len(key)
+    return docs, heads
+
+
+def _split_lists(r: "_Reader", total: int, folder: str, name: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """A split body's reply list from its segment files, and its head flags: (docs, head flags, files)."""
+    segment, segments = r.v(), r.v()
+    counts = [r.v() for _ in range(segments)]
+    head = _docs(r, total)
+    parts, files = [], []
+    for k, count in enumerate(counts):
+        if count:
+            files.append(f"s/{name}-{k}.gz")
+            with open(os.path.join(folder, files[-1]), "rb") as handle:
+                parts.append(k * segment + _docs(_Reader(gzip.decompress(handle.read())),
+                                                 min(segment, total - k * segment)))
+    docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    return docs, np.isin(docs, head), files
+
+
+def _docs(r: "_Reader", total: int) -> np.ndarray:
+    """A docset's replies."""
+    kind = r.byte()
+    if kind == 1:
+        first, size = r.v(), r.v()
+        return first + np.flatnonzero(np.unpackbits(np.frombuffer(r.take(size), dtype=np.uint8), bitorder="little"))
+    docs = r.gaps()
+    if kind == 2:
+        present = np.ones(total, dtype=bool)
+        present[docs] = False
+        docs = np.flatnonzero(present)
+    return docs
+
+
+def _detail(r: "_Reader", key: str, docs: np.ndarray, heads: np.ndarray, folder: str | None) -> tuple | None:
+    """What a body holds after its lists (see _body)."""
+    count, length = len(docs), len(key)
     if length < GRAM:
         coded = count - int(heads.sum())
         size, chunks = (coded + 3) // 4, 0
@@ -1046,24 +1130,23 @@ def _body(r: "_Reader", key: str, total: int, folder: str | None = None) -> tupl
             for _ in range(chunks - 1):
                 r.v()
             if folder is None:
-                return docs, heads, None
+                return None
             data = _chunk_data(folder, file_name(key), chunks)
         codes = np.frombuffer(data, dtype=np.uint8)
-        return docs, heads, (((codes[:, None] >> np.array([0, 2, 4, 6], dtype=np.uint8)) & 3).reshape(-1)[:coded],
-                             chunks)
+        return ((codes[:, None] >> np.array([0, 2, 4, 6], dtype=np.uint8)) & 3).reshape(-1)[:coded], chunks
     if length > GRAM:
-        return docs, heads, None
+        return None
     if r.byte() == 1:
         counts, tags, size = _members(r.data[r.at:r.at + INLINE_POSITIONS], count)
         r.at += size
-        return docs, heads, (counts, tags, 0)
+        return counts, tags, 0
     chunks = r.v()
     for _ in range(chunks - 1):
         r.v()
     if folder is None:
-        return docs, heads, None
+        return None
     counts, tags, _ = _members(_chunk_data(folder, file_name(key), chunks), count)
-    return docs, heads, (counts, tags, chunks)
+    return counts, tags, chunks
 
 
 def _chunk_data(folder: str, name: str, chunks: int) -> bytes:

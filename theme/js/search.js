@@ -173,23 +173,28 @@
     return {name: fileName(key), starts: starts};
   }
   function chunkFile(chunks, c) { return 'p/' + chunks.name + '-' + c + '.bin'; }
-  // The piece codes of a shorter key (export.py: pieces): two bits for each member not in the head, in
-  // the entry (`codes`) or, when more than `inline` bytes, in chunks of whole bytes.  {nth: each
-  // member's index among those not in the head, codes | chunks}.
-  function pieces(r, key, heads, inline) {
-    var nth = new Array(heads.length), count = 0;
-    heads.forEach(function (head, m) { nth[m] = count; if (!head) count++; });
-    var size = (count + 3) >> 2;
+  // The piece codes of a shorter key (export.py: pieces): two bits for each of the `coded` members not
+  // in the head, in the entry (`codes`) or, when more than `inline` bytes, in chunks of whole bytes.
+  function pieces(r, key, coded, inline) {
+    var size = (coded + 3) >> 2;
     if (size > inline) {
       r.byte();  // the chunked form's tag, 2
-      return {nth: nth, chunks: chunked(r, key)};
+      return {chunks: chunked(r, key)};
     }
     r.i += size;
-    return {nth: nth, codes: r.b.subarray(r.i - size, r.i)};
+    return {codes: r.b.subarray(r.i - size, r.i)};
   }
+  // Each member's index among those not in the head (its piece code's).
+  function nthOf(heads) {
+    var nth = new Array(heads.length), count = 0;
+    heads.forEach(function (head, m) { nth[m] = count; if (!head) count++; });
+    return nth;
+  }
+  function uncoded(heads) { return heads.filter(function (head) { return !head; }).length; }
 
-  // An entry: {docs, heads, where: Map doc -> member index, positions or chunks (keys of GRAM
-  // characters) or pieces (shorter keys)}.
+  // An entry: {docs, heads, where: Map doc -> member index, size: its members, positions or chunks
+  // (keys of GRAM characters) or pieces and nth (shorter keys)}; a split one (flag 2) has no docs,
+  // heads, where or nth but `split` (Index.split).
   Index.prototype.shard = function (n) {
     var self = this;
     return this.get('g/' + n.toString(16) + '.bin').then(function (bytes) {
@@ -207,14 +212,14 @@
   Index.prototype.skipBody = function (r, key) {
     var total = this.total;
     var docs = docset(r, total), heads = headset(r, docs.length), length = Array.from(key).length;
-    if (length < GRAM) pieces(r, key, heads, this.inlinePieces);
+    if (length < GRAM) pieces(r, key, uncoded(heads), this.inlinePieces);
     if (length === GRAM) {
       var mode = r.byte();
       if (mode === 1) members(r, docs.length, [], 0);
       else chunked(r, key);
     }
   };
-  // Where a key's entry is: {flag, at, shard} (flag 1: in a file of its own), or null: not indexed.
+  // Where a key's entry is: {flag, at, shard} (flag 1: in a file of its own, 2: split), or null: not indexed.
   Index.prototype.find = function (key) {
     var self = this;
     return this.manifest().then(function (manifest) {
@@ -231,36 +236,93 @@
   Index.prototype.load = function (key, found) {
     var self = this;
     if (!found.entry) {
-      var reader = found.flag === 1
+      var reader = found.flag
         ? this.get('e/' + fileName(key) + '.gz').then(inflate).then(function (b) { return new Reader(b); })
         : this.get('g/' + found.shard.toString(16) + '.bin').then(function (b) { return new Reader(b, found.at); });
-      found.entry = reader.then(function (r) { return self.body(key, r); });
+      found.entry = reader.then(function (r) { return found.flag === 2 ? self.split(key, r) : self.body(key, r); });
     }
     return found.entry;
+  };
+  // The entry with its whole reply list (a split one's segments all read).
+  Index.prototype.full = function (key, found) {
+    var self = this;
+    return this.load(key, found).then(function (entry) { return self.whole(entry); });
   };
   Index.prototype.entry = function (key) {
     var self = this;
     return this.find(key).then(function (found) { return found && self.load(key, found); });
   };
   Index.prototype.body = function (key, r) {
-    var docs = docset(r, this.total), entry = {docs: docs, heads: headset(r, docs.length), where: new Map()};
-    var length = Array.from(key).length;
+    var docs = docset(r, this.total), heads = headset(r, docs.length);
+    var entry = {docs: docs, heads: heads, where: new Map(), size: docs.length, nth: nthOf(heads)};
     docs.forEach(function (d, i) { entry.where.set(d, i); });
-    if (length < GRAM) entry.pieces = pieces(r, key, entry.heads, this.inlinePieces);
+    return this.detail(key, r, entry, uncoded(heads));
+  };
+  // What a body holds after its lists: piece codes or positions.
+  Index.prototype.detail = function (key, r, entry, coded) {
+    var length = Array.from(key).length;
+    if (length < GRAM) entry.pieces = pieces(r, key, coded, this.inlinePieces);
     if (length === GRAM) {
       var mode = r.byte();
-      if (mode === 1) { entry.positions = new Array(docs.length); members(r, docs.length, entry.positions, 0); }
+      if (mode === 1) { entry.positions = new Array(entry.size); members(r, entry.size, entry.positions, 0); }
       else {
         entry.chunks = chunked(r, key);
-        entry.chunks.loaded = new Array(docs.length);  // the positions of the members read so far
+        entry.chunks.loaded = new Array(entry.size);  // the positions of the members read so far
       }
     }
     return entry;
   };
+  // A split entry (export.py: split): its reply list is in segments, read as a query needs them
+  // (Index.segment).  split = {segment: replies per segment, counts and starts (first member) of each,
+  // heads: the replies with the key in the head, in order, headSet, headsIn: their count per segment,
+  // ready: Map segment -> Map doc -> member, of the segments read}.
+  Index.prototype.split = function (key, r) {
+    var segment = r.v(), count = r.v(), counts = [], starts = [], size = 0;
+    for (var k = 0; k < count; k++) { starts.push(size); counts.push(r.v()); size += counts[k]; }
+    var heads = docset(r, this.total), headsIn = new Array(count).fill(0);
+    heads.forEach(function (d) { headsIn[Math.floor(d / segment)]++; });
+    var entry = {key: key, size: size, split: {segment: segment, counts: counts, starts: starts, heads: heads,
+      headSet: new Set(heads), headsIn: headsIn, ready: new Map(), loading: new Map()}};
+    return this.detail(key, r, entry, size - heads.length);
+  };
+  // Segment k of a split entry: Map doc -> member.
+  Index.prototype.segment = function (entry, k) {
+    var s = entry.split, self = this;
+    if (!s.loading.has(k)) {
+      var start = k * s.segment, read = !s.counts[k] ? Promise.resolve(new Uint8Array([0, 0]))
+        : this.get('s/' + fileName(entry.key) + '-' + k + '.gz').then(inflate);
+      s.loading.set(k, read.then(function (bytes) {
+        var where = new Map();
+        docset(new Reader(bytes), Math.min(s.segment, self.total - start)).forEach(function (d, i) {
+          where.set(start + d, s.starts[k] + i);
+        });
+        s.ready.set(k, where);
+        return where;
+      }));
+    }
+    return s.loading.get(k);
+  };
+  // An entry as a whole one: a split one's segments all read.
+  Index.prototype.whole = function (entry) {
+    if (!entry.split) return Promise.resolve(entry);
+    if (!entry.whole) {
+      var self = this, s = entry.split;
+      entry.whole = Promise.all(s.counts.map(function (_, k) { return self.segment(entry, k); })).then(function (parts) {
+        var whole = {docs: [], heads: [], where: new Map(), size: entry.size, pieces: entry.pieces,
+          positions: entry.positions, chunks: entry.chunks};
+        parts.forEach(function (where) {
+          where.forEach(function (member, d) { whole.docs.push(d); whole.heads.push(s.headSet.has(d)); whole.where.set(d, member); });
+        });
+        whole.nth = nthOf(whole.heads);
+        return whole;
+      });
+    }
+    return entry.whole;
+  };
   // The piece code of a member not in the head of a shorter key's entry: from the entry, or from the
   // one chunk that holds it (so a query reads the codes of the results it shows, not of every reply).
-  Index.prototype.pieceCode = function (pieces, member) {
-    var nth = pieces.nth[member], chunks = pieces.chunks;
+  Index.prototype.pieceCode = function (pieces, nth) {
+    var chunks = pieces.chunks;
     function code(bytes, at) { return (bytes[at] >> 2 * (nth & 3)) & 3; }
     if (!chunks) return Promise.resolve(code(pieces.codes, nth >> 2));
     var c = upperBound(chunks.starts, nth >> 2) - 1;
@@ -276,7 +338,7 @@
     });
     return Promise.all(Array.from(needed).map(function (c) {
       return self.get(chunkFile(chunks, c)).then(function (bytes) {
-        var end = c + 1 < chunks.starts.length ? chunks.starts[c + 1] : entry.docs.length;
+        var end = c + 1 < chunks.starts.length ? chunks.starts[c + 1] : entry.size;
         members(new Reader(bytes), end - chunks.starts[c], chunks.loaded, chunks.starts[c]);
       });
     })).then(function () { return chunks.loaded; });
@@ -340,7 +402,7 @@
       self.textCheck = manifest.pageSize;
       return self.normalise(query).then(function (normalised) {
         var list = terms(normalised);
-        if (!list.length) return {ids: [], terms: [], head: new Map(), body: new Map(), deputies: []};
+        if (!list.length) return {ids: [], order: [], at: 0, lazy: [], terms: [], head: new Map(), body: new Map(), deputies: []};
         return Promise.all([
           Promise.all(list.map(function (t) { return self.lookup(t); })),
           Promise.all(Object.keys(filters).map(function (name) { return self.facet(manifest, name, filters[name]); })),
@@ -389,64 +451,65 @@
     });
   };
 
+  // The query's results: {ids: those found so far, in order, terms, head, body, deputies, and for the
+  // walk (Index.more): order: the candidates in result order, at: the next one to decide, lazy: the
+  // lookups of split entries}.  A term whose entry is split does not narrow the candidates: they are
+  // walked in order, and its segments read for the ones a page needs; unless every term's entry is split
+  // and no filter narrows them, when the one of fewest replies is read whole.
   Index.prototype.evaluate = function (list, lookups, facets, deputies, sort) {
+    var self = this, lazy = lookups.filter(function (l) { return !l.cover && l.entry && l.entry.split; });
+    var ready = Promise.resolve();
+    if (lazy.length && lazy.length === lookups.length && !facets.length) {
+      var smallest = lazy.reduce(function (a, b) { return b.entry.size < a.entry.size ? b : a; });
+      lazy.splice(lazy.indexOf(smallest), 1);
+      ready = this.whole(smallest.entry).then(function (whole) { smallest.entry = whole; });
+    }
+    return ready.then(function () { return self.order(list, lookups, lazy, facets, deputies, sort); });
+  };
+  Index.prototype.order = function (list, lookups, lazy, facets, deputies, sort) {
     var self = this, candidates = null;
+    var found = {ids: [], terms: list, head: new Map(), body: new Map(), lazy: lazy, at: 0};
     function keep(ids) { candidates = candidates === null ? ids.slice() : intersect(candidates, ids); }
     lookups.forEach(function (l) {
+      if (lazy.indexOf(l) >= 0) return;
       if (l.cover) {
         if (!l.entries) keep([]);
         else l.entries.forEach(function (e) { if (e) keep(e.docs); });
       } else keep(l.entry ? l.entry.docs : []);
     });
     facets.forEach(keep);
-    var head = new Map();  // id -> the terms found in its head
-    function inHead(id, term) {
-      if (!head.has(id)) head.set(id, new Set());
-      head.get(id).add(term);
-    }
-    // id -> Map term -> where in the body the index told it is: {at: its first position (code points)}
-    // from the positions of a gram (inline, or loaded to check a phrase) or the starts of a phrase
-    // checked by positions; {pieces, member} of a shorter key, whose piece code is read when the result
-    // is shown (Index.pieceCode).  A snippet then reads the one letter piece that holds it.
-    var body = new Map();
-    function inPiece(id, term, pieces, member) {
-      if (!body.has(id)) body.set(id, new Map());
-      body.get(id).set(term, {pieces: pieces, member: member});
-    }
-    function inBody(id, term, tagged) {
-      var first = null;
-      tagged.forEach(function (t) { if ((t & 1) && (first === null || t < first)) first = t; });
-      if (first === null) return;
-      if (!body.has(id)) body.set(id, new Map());
-      body.get(id).set(term, {at: first >> 1});
-    }
     var phrases = lookups.filter(function (l) { return l.cover; });
     var checked = phrases.reduce(function (promise, l) {
       return promise.then(function () {
         if (candidates !== null && !candidates.length) return;
         l.starts = new Map();  // id -> tagged starts, where positions decided
-        return self.verify(l, candidates).then(function (found) {
-          candidates = Array.from(found.keys()).sort(function (a, b) { return a - b; });
-          found.forEach(function (isHead, id) { if (isHead) inHead(id, l.term); });
-          l.starts.forEach(function (starts, id) { inBody(id, l.term, starts); });
+        return self.verify(l, candidates).then(function (verified) {
+          candidates = Array.from(verified.keys()).sort(function (a, b) { return a - b; });
+          verified.forEach(function (isHead, id) { if (isHead) inHead(found, id, l.term); });
+          l.starts.forEach(function (starts, id) { inBody(found, id, l.term, starts); });
         });
       });
     }, Promise.resolve());
     return checked.then(function () {
       lookups.forEach(function (l) {
         if (l.cover || !l.entry) return;
-        var e = l.entry, positions = e.positions || (e.chunks && e.chunks.loaded);
+        var e = l.entry;
+        if (e.split) {
+          candidates.forEach(function (id) { if (e.split.headSet.has(id)) inHead(found, id, l.term); });
+          return;
+        }
+        var positions = e.positions || (e.chunks && e.chunks.loaded);
         candidates.forEach(function (id) {
           var member = e.where.get(id);
-          if (e.heads[member]) inHead(id, l.term);
-          else if (positions && positions[member]) inBody(id, l.term, positions[member]);
-          else if (e.pieces) inPiece(id, l.term, e.pieces, member);
+          if (e.heads[member]) inHead(found, id, l.term);
+          else if (positions && positions[member]) inBody(found, id, l.term, positions[member]);
+          else if (e.pieces) inPiece(found, id, l.term, e.pieces, e.nth[member]);
         });
       });
-      var boosted = new Set();
+      var boosted = new Set(), head = found.head;
       deputies.forEach(function (d) { d[3].forEach(function (id) { boosted.add(id); }); });
       var n = list.length;
-      var ids = candidates.slice().sort(function (a, b) {
+      found.order = candidates.slice().sort(function (a, b) {
         if (sort !== 'date') {
           var ga = boosted.has(a) ? 0 : 1, gb = boosted.has(b) ? 0 : 1;
           if (ga !== gb) return ga - gb;
@@ -455,10 +518,84 @@
         }
         return a - b;
       });
+      if (!lazy.length) { found.ids = found.order; found.at = found.order.length; }
       var pages = new Map();
       deputies.forEach(function (d) { pages.set(d[2], d); });
-      return {ids: ids, terms: list, head: head, body: body, deputies: Array.from(pages.values())};
+      found.deputies = Array.from(pages.values());
+      return found;
     });
+  };
+  // id -> the terms found in its head.
+  function inHead(found, id, term) {
+    if (!found.head.has(id)) found.head.set(id, new Set());
+    found.head.get(id).add(term);
+  }
+  // id -> Map term -> where in the body the index told it is: {at: its first position (code points)}
+  // from the positions of a gram (inline, or loaded to check a phrase) or the starts of a phrase
+  // checked by positions; {pieces, nth} of a shorter key, whose piece code is read when the result is
+  // shown (Index.pieceCode).  A snippet then reads the one letter piece that holds it.
+  function inPiece(found, id, term, pieces, nth) {
+    if (!found.body.has(id)) found.body.set(id, new Map());
+    found.body.get(id).set(term, {pieces: pieces, nth: nth});
+  }
+  function inBody(found, id, term, tagged) {
+    var first = null;
+    tagged.forEach(function (t) { if ((t & 1) && (first === null || t < first)) first = t; });
+    if (first === null) return;
+    if (!found.body.has(id)) found.body.set(id, new Map());
+    found.body.get(id).set(term, {at: first >> 1});
+  }
+  // Walks the candidates until `count` results are found (or all are decided): the next candidates, as
+  // many as results are still wanted (each must be decided before any after it), read the segments
+  // they are in of each split entry that does not have them in its head list.
+  Index.prototype.more = function (found, count) {
+    var self = this;
+    function step() {
+      var wanted = count - found.ids.length;
+      if (wanted <= 0 || found.at >= found.order.length) return Promise.resolve(found);
+      var batch = found.order.slice(found.at, found.at + wanted), reads = [];
+      found.lazy.forEach(function (l) {
+        var s = l.entry.split;
+        batch.forEach(function (id) { if (!s.headSet.has(id)) reads.push(self.segment(l.entry, Math.floor(id / s.segment))); });
+      });
+      return Promise.all(reads).then(function () {
+        batch.forEach(function (id) { if (self.holds(found, id)) found.ids.push(id); });
+        found.at += batch.length;
+        return step();
+      });
+    }
+    return step();
+  };
+  // Whether a candidate whose segments are read holds every split term (and where, for its snippet).
+  Index.prototype.holds = function (found, id) {
+    return found.lazy.every(function (l) {
+      var e = l.entry, s = e.split;
+      if (s.headSet.has(id)) return true;
+      var member = s.ready.get(Math.floor(id / s.segment)).get(id);
+      if (member === undefined) return false;
+      if (e.pieces) inPiece(found, id, l.term, e.pieces, member - upperBound(s.heads, id));
+      else if (e.positions) inBody(found, id, l.term, e.positions[member]);
+      return true;
+    });
+  };
+  // How many results: {n, exact}.  Until every candidate is decided or has its segments read, the
+  // others count as the share of each segment's replies (not in the head list) that hold the term.
+  Index.prototype.count = function (found) {
+    var total = this.total, n = found.ids.length, exact = true;
+    for (var i = found.at; i < found.order.length; i++) {
+      var id = found.order[i], p = 1;
+      for (var j = 0; j < found.lazy.length && p > 0; j++) {
+        var s = found.lazy[j].entry.split, k = Math.floor(id / s.segment);
+        if (s.headSet.has(id)) continue;
+        var where = s.ready.get(k);
+        if (where) { if (!where.has(id)) p = 0; continue; }
+        exact = false;
+        var size = Math.min(s.segment, total - k * s.segment) - s.headsIn[k];
+        p *= size > 0 ? (s.counts[k] - s.headsIn[k]) / size : 0;
+      }
+      n += p;
+    }
+    return {n: exact ? n : Math.max(found.ids.length, Math.round(n)), exact: exact};
   };
 
   // Does each candidate contain the phrase, and in its head?  Map id -> in head, for the ones that do.
@@ -467,7 +604,7 @@
     var self = this;
     if (candidates !== null && candidates.length <= this.textCheck) return this.verifyByText(lookup, candidates);
     return Promise.all(lookup.found.map(function (f, i) {
-      return lookup.entries[i] || self.load(lookup.cover[i][1], f);
+      return lookup.entries[i] || self.full(lookup.cover[i][1], f);
     })).then(function (entries) {
       lookup.entries = entries;
       entries.forEach(function (e) { candidates = candidates === null ? e.docs : intersect(candidates, e.docs); });
@@ -637,17 +774,18 @@
     });
     var serial = (this.serial = (this.serial || 0) + 1);
     this.results.setAttribute('aria-busy', 'true');
-    return this.index.search(params.get('q') || '', filters, params.get('sort') || 'relevance').then(function (found) {
+    var query = params.get('q') || '';
+    return this.index.search(query, filters, params.get('sort') || 'relevance').then(function (found) {
       if (serial !== self.serial) return;
+      self.query = query;
       self.found = found;
       self.shown = 0;
       self.results.textContent = '';
-      self.renderStatus(params.get('q') || '');
       return self.show(self.pageSize, false);
     }).then(function () {
+      if (serial !== self.serial) return;
       self.results.setAttribute('aria-busy', 'false');
       window.jySearchLast = {ms: performance.now() - started, ids: self.found ? self.found.ids : []};
-      self.results.setAttribute('data-count', self.found ? String(self.found.ids.length) : '0');
     }).catch(function (error) {
       self.results.setAttribute('aria-busy', 'false');
       self.status.textContent = '搜索暂时无法使用，请通过下方的入口查找答复。';
@@ -655,15 +793,51 @@
       if (window.console) console.error(error);
     });
   };
-  Page.prototype.renderStatus = function (query) {
-    var found = this.found, status = this.status;
+  // Every result of the query (the walk finished), for whoever needs them all.
+  Page.prototype.all = function () {
+    var self = this;
+    return this.index.more(this.found, Infinity).then(function (found) { self.renderStatus(); return found.ids; });
+  };
+  Page.prototype.renderStatus = function () {
+    var self = this, found = this.found, status = this.status, count = this.index.count(found);
+    // Said again (the region is live) only when it changes: "more results" seldom changes it.
+    var said = [found, count.n, count.exact];
+    if (this.said && this.said.every(function (x, i) { return x === said[i]; })) return;
+    this.said = said;
     status.textContent = '';
+    this.results.setAttribute('data-count', String(count.n));
+    this.results.setAttribute('data-exact', String(count.exact));
     if (!found.terms.length) { status.textContent = '请输入要查找的内容。'; this.empty.hidden = true; return; }
     var line = document.createElement('p');
     line.className = 'jy-search__count';
     line.appendChild(document.createTextNode('“'));
-    line.appendChild(document.createTextNode(query));
-    line.appendChild(document.createTextNode(found.ids.length ? '”共找到 ' + found.ids.length + ' 件答复。' : '”没有找到答复。'));
+    line.appendChild(document.createTextNode(this.query));
+    // Until the walk has read every segment it needs, the count is an estimate, rounded as one.
+    var text = '”没有找到答复。';
+    if (count.n && count.exact) text = '”共找到 ' + count.n + ' 件答复。';
+    else if (count.n) text = '”约有 ' + (count.n < 100 ? count.n : Number(count.n.toPrecision(2))) + ' 件答复。';
+    line.appendChild(document.createTextNode(text));
+    if (!count.exact) {
+      var exact = document.createElement('button');
+      exact.type = 'button';
+      exact.className = 'jy-button jy-button--secondary jy-search__exact';
+      exact.textContent = '精确统计';
+      exact.addEventListener('click', function () {
+        exact.disabled = true;
+        exact.textContent = '正在统计…';
+        var found = self.found;
+        self.index.more(found, Infinity).then(function () {
+          if (found !== self.found) return;
+          self.renderStatus();
+          self.more.hidden = self.shown >= found.ids.length;
+          var counted = status.querySelector('.jy-search__count');
+          counted.tabIndex = -1;  // the button it replaces had the focus
+          counted.focus();
+        });
+      });
+      line.appendChild(document.createTextNode(' '));
+      line.appendChild(exact);
+    }
     status.appendChild(line);
     var site = this.site;
     found.deputies.forEach(function (d) {
@@ -679,12 +853,18 @@
     this.empty.hidden = found.ids.length > 0;
   };
   // Appends the results up to `count`; after "more results", focus moves to the first new one.
+  // A query of a split entry finds them as it goes (Index.more); the count follows.
   Page.prototype.show = function (count, focus) {
-    var self = this, ids = this.found.ids.slice(this.shown, count);
-    return Promise.all(ids.map(function (id) { return self.item(id); })).then(function (items) {
+    var self = this, found = this.found;
+    return this.index.more(found, count).then(function () {
+      var ids = found.ids.slice(self.shown, count);
+      return Promise.all(ids.map(function (id) { return self.item(id); }));
+    }).then(function (items) {
+      if (found !== self.found) return;
       items.forEach(function (li) { self.results.appendChild(li); });
       self.shown += items.length;
-      self.more.hidden = self.shown >= self.found.ids.length;
+      self.more.hidden = self.shown >= found.ids.length && found.at >= found.order.length;
+      self.renderStatus();
       if (focus && items.length) items[0].querySelector('a').focus();
     });
   };
@@ -696,7 +876,7 @@
     var missing = this.found.terms.filter(function (t) { return !head.has(t); });
     var known = missing.filter(function (t) { return body.has(t); }).map(function (t) { return body.get(t); });
     var codes = known.map(function (where) {
-      return where.pieces ? self.index.pieceCode(where.pieces, where.member) : null;
+      return where.pieces ? self.index.pieceCode(where.pieces, where.nth) : null;
     });
     return Promise.all([this.index.result(id)].concat(codes)).then(function (loaded) {
       var d = loaded[0];
