@@ -550,6 +550,9 @@
   // they are in of each split entry that does not have them in its head list.
   Index.prototype.more = function (found, count) {
     var self = this;
+    // One walk at a time (a page of results and 精确统计 may both ask).
+    found.walk = (found.walk || Promise.resolve()).then(function () { return step(); });
+    return found.walk;
     function step() {
       var wanted = count - found.ids.length;
       if (wanted <= 0 || found.at >= found.order.length) return Promise.resolve(found);
@@ -564,7 +567,6 @@
         return step();
       });
     }
-    return step();
   };
   // Whether a candidate whose segments are read holds every split term (and where, for its snippet).
   Index.prototype.holds = function (found, id) {
@@ -752,7 +754,9 @@
       self.run(params);
     });
     window.addEventListener('popstate', function () { self.fill(); self.run(new URLSearchParams(location.search)); });
-    this.more.addEventListener('click', function () { self.show(self.shown + self.pageSize, true); });
+    this.more.addEventListener('click', function () {
+      if (!self.showing) self.show(self.shown + self.pageSize, true);  // not twice for a double click
+    });
     this.fill();
     var params = new URLSearchParams(location.search);
     if (params.get('q')) this.run(params);
@@ -780,6 +784,7 @@
       self.query = query;
       self.found = found;
       self.shown = 0;
+      self.showing = false;
       self.results.textContent = '';
       return self.show(self.pageSize, false);
     }).then(function () {
@@ -856,11 +861,13 @@
   // A query of a split entry finds them as it goes (Index.more); the count follows.
   Page.prototype.show = function (count, focus) {
     var self = this, found = this.found;
+    this.showing = true;
     return this.index.more(found, count).then(function () {
       var ids = found.ids.slice(self.shown, count);
       return Promise.all(ids.map(function (id) { return self.item(id); }));
     }).then(function (items) {
       if (found !== self.found) return;
+      self.showing = false;
       items.forEach(function (li) { self.results.appendChild(li); });
       self.shown += items.length;
       self.more.hidden = self.shown >= found.ids.length && found.at >= found.order.length;
