@@ -138,6 +138,9 @@ def render(r: dict) -> str:
     if n < 10_000:
         lines += [f"The issue sets these targets for 10,000 replies (and 100,000); at {n:,} they are shown for "
                   "reference, met or missed as if they applied.", ""]
+    elif n > 10_000:
+        lines += [f"At {n:,} replies the issue's targets are the peak memory and the query bytes against twice "
+                  "the 10,000-reply run's; the others are the 10,000-reply targets, shown for reference.", ""]
     lines += ["| target | goal | this run | state | by how much |", "|---|---|---|---|---|"]
     lines += [t.row() for t in r["targets"]] + [""]
 

@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import bare, builds, measure, queries, run  # noqa: E402
+from bench import bare, builds, measure, queries, report, run  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +59,14 @@ def test_only_a_run_larger_than_10000_replies_compares_its_query_bytes_with_the_
     (tmp_path / "2026-01-01-10000.json").write_text(json.dumps({"search": []}), encoding="utf-8")
     assert run._reference(tmp_path, 100_000) == {"search": []}
     assert run._reference(tmp_path, 1_000) is None and run._reference(tmp_path, 10_000) is None
+
+
+def test_a_run_above_10000_replies_says_which_targets_are_its_own(smoke):
+    _, result = smoke
+    result = {**result, "targets": [report.Target(**t) for t in result["targets"]]}  # as the JSON keeps them
+    text = report.render({**result, "replies": 100_000})
+    assert "At 100,000 replies the issue's targets are the peak memory and the query bytes" in text
+    assert "shown for reference" not in report.render({**result, "replies": 10_000})
 
 
 def test_the_median_run_is_the_lower_middle_one():
