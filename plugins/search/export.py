@@ -9,7 +9,7 @@ under the index folder (SEARCH["index_path"], e.g. output/search/index/):
                         codes (inlinePieces), the build id
     g/<shard>.bin       entries, in the shard given by the top bits of the key's CRC-32 (`shard_of`)
     e/<name>.gz         the body of an entry too large to share a shard, gzip: the reply lists of the
-                        frequent keys a query needs whole (物流: 17 KB at 100,000 replies) come out
+                        frequent keys a query needs whole (口岸: 6.4 KB at 100,000 replies) come out
                         a fifth to a third smaller than their varints and bitmaps
     s/<name>-<k>.gz     segment k of a split entry's reply list (`_split`), gzip: a docset of its
                         replies k * segment ... (k + 1) * segment - 1, less k * segment
