@@ -800,8 +800,16 @@
   };
   // Every result of the query (the walk finished), for whoever needs them all.
   Page.prototype.all = function () {
-    var self = this;
-    return this.index.more(this.found, Infinity).then(function (found) { self.renderStatus(); return found.ids; });
+    var self = this, found = this.found;
+    return this.index.more(found, Infinity).then(function () {
+      if (found === self.found) { self.renderStatus(); self.offerMore(); }
+      return found.ids;
+    });
+  };
+  // "More results" while there are results not shown, or candidates not yet walked.
+  Page.prototype.offerMore = function () {
+    var found = this.found;
+    this.more.hidden = this.shown >= found.ids.length && found.at >= found.order.length;
   };
   Page.prototype.renderStatus = function () {
     var self = this, found = this.found, status = this.status, count = this.index.count(found);
@@ -831,10 +839,8 @@
         exact.disabled = true;
         exact.textContent = '正在统计…';
         var found = self.found;
-        self.index.more(found, Infinity).then(function () {
+        self.all().then(function () {
           if (found !== self.found) return;
-          self.renderStatus();
-          self.more.hidden = self.shown >= found.ids.length;
           var counted = status.querySelector('.jy-search__count');
           counted.tabIndex = -1;  // the button it replaces had the focus
           counted.focus();
@@ -870,7 +876,7 @@
       self.showing = false;
       items.forEach(function (li) { self.results.appendChild(li); });
       self.shown += items.length;
-      self.more.hidden = self.shown >= found.ids.length && found.at >= found.order.length;
+      self.offerMore();
       self.renderStatus();
       if (focus && items.length) items[0].querySelector('a').focus();
     });
